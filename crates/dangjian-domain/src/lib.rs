@@ -1,0 +1,7 @@
+//! Pure rules of the dangjian product. Nothing here touches HTTP, SQL or the clock:
+//! callers pass the current time in. Every rule that carries a number lives in this
+//! crate, next to the tests that pin that number down.
+
+pub mod clock;
+pub mod paging;
+pub mod text;

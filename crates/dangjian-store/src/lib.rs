@@ -1,0 +1,69 @@
+//! Storage for dangjian: SQL in, typed rows out, on SQLite (the embedded default) and
+//! PostgreSQL (for several nodes). Each query is written once with `$1` placeholders and
+//! runs on both backends through [`Db`]; where a backend truly needs other SQL, the arm
+//! has its own text. Times are bound as parameters (Unix microseconds), never `now()`.
+
+pub mod articles;
+pub mod channels;
+mod connect;
+mod error;
+pub mod links;
+pub mod settings;
+
+pub use connect::{Backend, ConnectOptions, Db, PoolRef, redact_url};
+pub mod testing;
+pub use error::StoreError;
+
+/// Result type of every store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Runs the same generic sqlx expression against whichever pool `$db` holds. The body is
+/// compiled once per backend, so every query is type-checked against both drivers.
+#[macro_export]
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db.pool() {
+            $crate::PoolRef::Sqlite($pool) => $body,
+            $crate::PoolRef::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs a write transaction: `BEGIN IMMEDIATE` on SQLite (so two writers never deadlock
+/// upgrading a read lock), plain `BEGIN` on PostgreSQL. The body gets `&mut` to the
+/// transaction's connection; the transaction commits only if the body returns `Ok`.
+#[macro_export]
+macro_rules! write_tx {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db.pool() {
+            $crate::PoolRef::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let out = {
+                    let $conn = &mut *tx;
+                    $body
+                };
+                match out {
+                    Ok(v) => {
+                        tx.commit().await?;
+                        Ok(v)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            $crate::PoolRef::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let out = {
+                    let $conn = &mut *tx;
+                    $body
+                };
+                match out {
+                    Ok(v) => {
+                        tx.commit().await?;
+                        Ok(v)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    };
+}

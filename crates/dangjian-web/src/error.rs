@@ -1,0 +1,100 @@
+//! One error type for every handler, and the middleware that turns it into a page in the
+//! site's own style. A 500 is logged with its request id and never shows internals.
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{Html, IntoResponse, Response},
+};
+use dangjian_store::StoreError;
+
+use crate::{
+    AppState,
+    chrome::{Chrome, Prefs},
+    portal::templates::ErrorPage,
+};
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+/// Marker left on an error response for [`render_error_pages`] to fill in.
+#[derive(Clone, Debug)]
+struct ErrorMarker {
+    detail: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, detail) = match self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, None),
+            AppError::Internal(d) => (StatusCode::INTERNAL_SERVER_ERROR, Some(d)),
+        };
+        let mut r = status.into_response();
+        r.extensions_mut().insert(ErrorMarker { detail });
+        r
+    }
+}
+
+/// Unknown paths.
+pub async fn fallback() -> AppError {
+    AppError::NotFound
+}
+
+/// Replaces the body of every error response a handler produced with the site's own
+/// 404 or 500 page, and logs 500s with the request id.
+pub async fn render_error_pages(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let prefs = Prefs::from_request(req.headers(), None);
+    let path = req.uri().path().to_owned();
+    let resp = next.run(req).await;
+    let Some(marker) = resp.extensions().get::<ErrorMarker>().cloned() else {
+        return resp;
+    };
+    let status = resp.status();
+    if let Some(detail) = &marker.detail {
+        tracing::error!(request_id = %request_id, path = %path, error = %detail, "request failed");
+    }
+    let body = match Chrome::load(&st.db, "", prefs, path).await {
+        Ok(chrome) => ErrorPage::new(chrome, status, request_id).render().ok(),
+        Err(_) => None,
+    };
+    let body = body.unwrap_or_else(|| {
+        format!(
+            "<!doctype html><meta charset=utf-8><title>{0}</title><h1>{0}</h1><p><a href=\"/\">返回首页</a></p>",
+            if status == StatusCode::NOT_FOUND { "页面不存在" } else { "服务器内部错误" }
+        )
+    });
+    let mut out = (status, Html(body)).into_response();
+    out.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out
+}
+
+use askama::Template as _;

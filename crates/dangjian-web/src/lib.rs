@@ -1,0 +1,35 @@
+//! The HTTP face of dangjian. Handlers are thin: parse, authorise, call the store and
+//! the domain, render. Every page is server-rendered and works without JavaScript.
+
+mod assets;
+mod chrome;
+mod cookies;
+mod error;
+mod health;
+pub mod portal;
+mod security;
+mod state;
+pub mod views;
+
+pub use error::AppError;
+pub use state::{AppState, WebConfig};
+
+use axum::{Router, middleware, routing::get};
+
+/// Builds the whole router. Tests call this and send requests in process.
+pub fn router(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/", get(portal::home::page))
+        .route("/channel/{slug}", get(portal::channel::page))
+        .route("/article/{id}", get(portal::article::page))
+        .route("/elder", get(portal::prefs::elder))
+        .route("/static/{file}", get(assets::serve))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(error::fallback)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ));
+    security::apply(router).with_state(state)
+}

@@ -1,0 +1,129 @@
+//! The subcommands.
+
+use std::{process::ExitCode, time::Duration};
+
+use anyhow::Context;
+use dangjian_domain::clock;
+use dangjian_store::{Db, articles};
+use dangjian_web::{AppState, WebConfig};
+
+use crate::{
+    cli::{Command, DemoArgs, ServeArgs},
+    config::Config,
+    progress,
+};
+
+/// Articles `serve --demo` generates on an empty database.
+const SERVE_DEMO_ARTICLES: usize = 300;
+
+pub async fn dispatch(cmd: Command, cfg: Config) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::Serve(args) => serve(args, cfg).await,
+        Command::Migrate => {
+            let db = Db::open(&cfg.connect_options(true)).await?;
+            println!(
+                "数据库已是最新版本 (migrations applied, backend {:?})",
+                db.backend()
+            );
+            db.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => {
+            let db = Db::open(&cfg.connect_options(true)).await?;
+            let r = demo(&db, &args).await;
+            db.close().await;
+            r.map(|_| ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn demo(db: &Db, args: &DemoArgs) -> anyhow::Result<()> {
+    if args.articles == 0 {
+        anyhow::bail!("--articles must be at least 1");
+    }
+    let pb = progress::bar(args.articles as u64, "生成演示数据");
+    let started = std::time::Instant::now();
+    let opts = dangjian_demo::DemoOptions {
+        articles: args.articles,
+        seed: args.seed,
+        now_micros: clock::now_micros(),
+    };
+    let summary = dangjian_demo::generate(db, &opts, &|done, _total| pb.set_position(done))
+        .await
+        .context("demo generation failed")?;
+    pb.finish_and_clear();
+    println!(
+        "已生成演示数据：{summary}，用时 {:.1} 秒",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let db = Db::open(&cfg.connect_options(args.demo)).await?;
+    if args.demo && articles::count_all(&db).await? == 0 {
+        demo(
+            &db,
+            &DemoArgs {
+                articles: SERVE_DEMO_ARTICLES,
+                seed: 20211,
+            },
+        )
+        .await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(
+        db.clone(),
+        WebConfig {
+            flush_interval: Duration::from_millis(cfg.flush_interval_ms),
+        },
+    );
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let views = state.views.clone();
+    let flush_db = db.clone();
+    let interval = state.config.flush_interval;
+    let flusher = tokio::spawn(async move { views.run(flush_db, interval, stop_rx).await });
+
+    let app = dangjian_web::router(state);
+    println!("门户已启动：http://{addr}/  (按 Ctrl+C 停止)");
+    tracing::info!(%addr, ms = started.elapsed().as_millis() as u64, "listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
+
+    // Stop taking requests first, then write what is pending, then close the pool.
+    let _ = stop_tx.send(true);
+    let _ = flusher.await;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl+C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

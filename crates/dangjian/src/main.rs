@@ -1,0 +1,5 @@
+//! Entry point; everything lives in the library so tests can call it.
+
+fn main() -> std::process::ExitCode {
+    dangjian::run()
+}

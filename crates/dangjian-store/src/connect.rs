@@ -74,7 +74,8 @@ pub enum PoolRef<'a> {
     Postgres(&'a PgPool),
 }
 
-fn migration_set(files: &[(i64, &'static str, &'static str)]) -> Migrator {
+/// `no_tx`: the caller wraps the whole run in one transaction of its own.
+fn migration_set(files: &[(i64, &'static str, &'static str)], no_tx: bool) -> Migrator {
     let migrations = files
         .iter()
         .map(|(v, d, sql)| {
@@ -176,8 +177,18 @@ impl Db {
     /// Applies the migrations of this backend.
     pub async fn migrate(&self) -> Result<()> {
         match &self.inner {
-            Inner::Sqlite(p) => migration_set(SQLITE_MIGRATIONS).run(p).await?,
-            Inner::Postgres(p) => migration_set(POSTGRES_MIGRATIONS).run(p).await?,
+            Inner::Sqlite(p) => {
+                // sqlx takes no lock on SQLite, so two processes starting together would
+                // both apply migration 1. Run every migration inside one BEGIN IMMEDIATE:
+                // the second process waits for the first to commit, then finds nothing to do.
+                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                // `run_direct` sidesteps the "Acquire is not general enough" error of `run`.
+                migration_set(SQLITE_MIGRATIONS, true)
+                    .run_direct(None, &mut *tx, false)
+                    .await?;
+                tx.commit().await?;
+            }
+            Inner::Postgres(p) => migration_set(POSTGRES_MIGRATIONS, false).run(p).await?,
         }
         Ok(())
     }

@@ -3,5 +3,9 @@
 //! crate, next to the tests that pin that number down.
 
 pub mod clock;
+pub mod lockout;
 pub mod paging;
+pub mod password;
+pub mod review;
+pub mod roles;
 pub mod text;

@@ -2,6 +2,7 @@
 //! callers pass the current time in. Every rule that carries a number lives in this
 //! crate, next to the tests that pin that number down.
 
+pub mod audit;
 pub mod clock;
 pub mod lockout;
 pub mod paging;

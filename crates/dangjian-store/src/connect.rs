@@ -74,8 +74,7 @@ pub enum PoolRef<'a> {
     Postgres(&'a PgPool),
 }
 
-/// `no_tx`: the caller wraps the whole run in one transaction of its own.
-fn migration_set(files: &[(i64, &'static str, &'static str)], no_tx: bool) -> Migrator {
+fn migration_set(files: &[(i64, &'static str, &'static str)]) -> Migrator {
     let migrations = files
         .iter()
         .map(|(v, d, sql)| {
@@ -93,16 +92,30 @@ fn migration_set(files: &[(i64, &'static str, &'static str)], no_tx: bool) -> Mi
 
 // Embedded migrations: (version, name, SQL). `migration_files_match` checks that this
 // list and the files on disk agree, so a new file cannot be forgotten here.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "portal",
-    include_str!("../migrations/sqlite/0001_portal.sql"),
-)];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "portal",
-    include_str!("../migrations/postgres/0001_portal.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "portal",
+        include_str!("../migrations/sqlite/0001_portal.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "portal",
+        include_str!("../migrations/postgres/0001_portal.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/postgres/0002_accounts.sql"),
+    ),
+];
 
 impl Db {
     /// Opens (and if allowed, creates) the database and runs pending migrations.
@@ -181,14 +194,15 @@ impl Db {
                 // sqlx takes no lock on SQLite, so two processes starting together would
                 // both apply migration 1. Run every migration inside one BEGIN IMMEDIATE:
                 // the second process waits for the first to commit, then finds nothing to do.
+                // (Each migration's own transaction becomes a savepoint inside this one.)
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 // `run_direct` sidesteps the "Acquire is not general enough" error of `run`.
-                migration_set(SQLITE_MIGRATIONS, true)
+                migration_set(SQLITE_MIGRATIONS)
                     .run_direct(None, &mut *tx, false)
                     .await?;
                 tx.commit().await?;
             }
-            Inner::Postgres(p) => migration_set(POSTGRES_MIGRATIONS, false).run(p).await?,
+            Inner::Postgres(p) => migration_set(POSTGRES_MIGRATIONS).run(p).await?,
         }
         Ok(())
     }

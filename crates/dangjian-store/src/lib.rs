@@ -4,11 +4,14 @@
 //! has its own text. Times are bound as parameters (Unix microseconds), never `now()`.
 
 pub mod articles;
+pub mod audit;
 pub mod channels;
 mod connect;
 mod error;
 pub mod links;
+pub mod sessions;
 pub mod settings;
+pub mod users;
 
 pub use connect::{Backend, ConnectOptions, Db, PoolRef, redact_url};
 pub mod testing;

@@ -431,8 +431,8 @@ async fn fresh_url(t: &TestDb) -> String {
     .fetch_one(p)
     .await)
     .unwrap();
-    dangjian_store::on_pool!(t.db, |p| sqlx::query(
-        "DROP TABLE articles, channels, settings, friendly_links, _sqlx_migrations CASCADE"
+    dangjian_store::on_pool!(t.db, |p| sqlx::raw_sql(
+        "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
     )
     .execute(p)
     .await

@@ -34,12 +34,7 @@ pub fn hash(prev: &str, e: &Entry<'_>) -> String {
     field(prev.as_bytes());
     field(&e.id.to_be_bytes());
     field(&e.at.to_be_bytes());
-    field(
-        e.user_id
-            .map(|u| u.to_string())
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    field(e.user_id.map(|u| u.to_string()).unwrap_or_default().as_bytes());
     field(e.username.as_bytes());
     field(e.client_ip.as_bytes());
     field(e.request_id.as_bytes());
@@ -69,17 +64,11 @@ pub fn verify<'a>(
     let mut n = 0;
     for (e, stored_prev, stored_hash) in records {
         if stored_prev != prev {
-            return Err(Broken {
-                id: e.id,
-                reason: "prev_hash does not match the previous record",
-            });
+            return Err(Broken { id: e.id, reason: "prev_hash does not match the previous record" });
         }
         let h = hash(&prev, &e);
         if h != stored_hash {
-            return Err(Broken {
-                id: e.id,
-                reason: "hash does not match the record's content",
-            });
+            return Err(Broken { id: e.id, reason: "hash does not match the record's content" });
         }
         prev = h;
         n += 1;
@@ -120,11 +109,7 @@ mod tests {
     }
 
     fn check(c: &[(Entry<'static>, String, String)]) -> Result<usize, Broken> {
-        verify(
-            GENESIS,
-            c.iter()
-                .map(|(e, p, h)| (e.clone(), p.as_str(), h.as_str())),
-        )
+        verify(GENESIS, c.iter().map(|(e, p, h)| (e.clone(), p.as_str(), h.as_str())))
     }
 
     #[test]
@@ -144,27 +129,13 @@ mod tests {
     fn a_removed_record_breaks_the_next_link() {
         let mut c = chain(&["login", "edit", "publish"]);
         c.remove(1);
-        assert_eq!(
-            check(&c).unwrap_err(),
-            Broken {
-                id: 3,
-                reason: "prev_hash does not match the previous record"
-            }
-        );
+        assert_eq!(check(&c).unwrap_err(), Broken { id: 3, reason: "prev_hash does not match the previous record" });
     }
 
     #[test]
     fn field_boundaries_matter() {
-        let a = Entry {
-            username: "ab",
-            client_ip: "c",
-            ..entry(1, "x")
-        };
-        let b = Entry {
-            username: "a",
-            client_ip: "bc",
-            ..entry(1, "x")
-        };
+        let a = Entry { username: "ab", client_ip: "c", ..entry(1, "x") };
+        let b = Entry { username: "a", client_ip: "bc", ..entry(1, "x") };
         assert_ne!(hash(GENESIS, &a), hash(GENESIS, &b));
     }
 

@@ -28,32 +28,22 @@ pub fn from_micros(us: Micros) -> OffsetDateTime {
 
 /// `YYYY-MM-DD HH:MM:SS` in Asia/Shanghai, as the article page shows 发布时间.
 pub fn format_datetime(us: Micros) -> String {
-    from_micros(us)
-        .format(format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second]"
-        ))
-        .unwrap_or_default()
+    from_micros(us).format(format_description!("[year]-[month]-[day] [hour]:[minute]:[second]")).unwrap_or_default()
 }
 
 /// `yyyy-MM-dd HH:mm` (24 h), the form the `PubDate` meta tag and 国办 page rules use.
 pub fn format_minute(us: Micros) -> String {
-    from_micros(us)
-        .format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
-        .unwrap_or_default()
+    from_micros(us).format(format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default()
 }
 
 /// `YYYY-MM-DD`, for dates beside titles in lists.
 pub fn format_date(us: Micros) -> String {
-    from_micros(us)
-        .format(format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
+    from_micros(us).format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
 /// RFC 2822 date for RSS `pubDate`.
 pub fn format_rfc2822(us: Micros) -> String {
-    from_micros(us)
-        .format(&time::format_description::well_known::Rfc2822)
-        .unwrap_or_default()
+    from_micros(us).format(&time::format_description::well_known::Rfc2822).unwrap_or_default()
 }
 
 #[cfg(test)]

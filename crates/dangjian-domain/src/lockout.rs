@@ -14,11 +14,7 @@ const MINUTE: i64 = 60_000_000;
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self {
-            max_failures: 5,
-            window_micros: 15 * MINUTE,
-            lock_micros: 30 * MINUTE,
-        }
+        Self { max_failures: 5, window_micros: 15 * MINUTE, lock_micros: 30 * MINUTE }
     }
 }
 
@@ -35,9 +31,7 @@ impl LockoutPolicy {
         // The latest lock start: the newest i such that the max_failures failures
         // ending at i fall within one window.
         let k = self.max_failures;
-        let start = (k - 1..f.len())
-            .rev()
-            .find(|&i| f[i] - f[i + 1 - k] <= self.window_micros)?;
+        let start = (k - 1..f.len()).rev().find(|&i| f[i] - f[i + 1 - k] <= self.window_micros)?;
         let until = f[start] + self.lock_micros;
         (until > now).then_some(until)
     }
@@ -67,25 +61,14 @@ mod tests {
         let f = [0, M, 2 * M, 3 * M, 14 * M];
         assert_eq!(p.locked_until(&f, 15 * M), Some(44 * M));
         assert_eq!(p.locked_until(&f, 44 * M - 1), Some(44 * M));
-        assert_eq!(
-            p.locked_until(&f, 44 * M),
-            None,
-            "lock over after 30 minutes"
-        );
+        assert_eq!(p.locked_until(&f, 44 * M), None, "lock over after 30 minutes");
     }
 
     #[test]
     fn five_spread_over_more_than_fifteen_minutes_do_not_lock() {
         let p = LockoutPolicy::default();
-        assert_eq!(
-            p.locked_until(&[0, 4 * M, 8 * M, 12 * M, 15 * M + 1], 16 * M),
-            None
-        );
-        assert!(
-            p.locked_until(&[0, 4 * M, 8 * M, 12 * M, 15 * M], 16 * M)
-                .is_some(),
-            "15 minutes inclusive"
-        );
+        assert_eq!(p.locked_until(&[0, 4 * M, 8 * M, 12 * M, 15 * M + 1], 16 * M), None);
+        assert!(p.locked_until(&[0, 4 * M, 8 * M, 12 * M, 15 * M], 16 * M).is_some(), "15 minutes inclusive");
     }
 
     proptest! {

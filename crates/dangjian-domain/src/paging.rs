@@ -38,12 +38,7 @@ pub fn page_for(raw: Option<&str>, total: u64, size: u32) -> Result<Page, PageEr
     if number > count {
         return Err(PageError::PastEnd);
     }
-    Ok(Page {
-        number,
-        count,
-        offset: u64::from(number - 1) * u64::from(size),
-        size,
-    })
+    Ok(Page { number, count, offset: u64::from(number - 1) * u64::from(size), size })
 }
 
 /// Page numbers to link around the current one: first, last, and a window of
@@ -88,11 +83,7 @@ mod tests {
     #[test]
     fn bad_values_are_malformed() {
         for raw in ["0", "-1", "abc", "1.5", "", "99999999999"] {
-            assert_eq!(
-                page_for(Some(raw), 100, 20),
-                Err(PageError::Malformed),
-                "{raw}"
-            );
+            assert_eq!(page_for(Some(raw), 100, 20), Err(PageError::Malformed), "{raw}");
         }
     }
 
@@ -106,17 +97,7 @@ mod tests {
     fn links_have_gaps() {
         assert_eq!(
             page_links(10, 20, 2),
-            vec![
-                Some(1),
-                None,
-                Some(8),
-                Some(9),
-                Some(10),
-                Some(11),
-                Some(12),
-                None,
-                Some(20)
-            ]
+            vec![Some(1), None, Some(8), Some(9), Some(10), Some(11), Some(12), None, Some(20)]
         );
         assert_eq!(page_links(1, 1, 2), vec![Some(1)]);
     }

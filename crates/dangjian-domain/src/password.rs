@@ -15,12 +15,7 @@ pub struct PasswordPolicy {
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self {
-            min_len: 8,
-            min_classes: 3,
-            history: 5,
-            max_age_days: 90,
-        }
+        Self { min_len: 8, min_classes: 3, history: 5, max_age_days: 90 }
     }
 }
 
@@ -40,10 +35,7 @@ impl std::fmt::Display for PasswordProblem {
             Self::TooShort(n) => write!(f, "密码长度至少为 {n} 位"),
             Self::TooLong => write!(f, "密码长度不能超过 128 位"),
             Self::TooFewClasses(n) => {
-                write!(
-                    f,
-                    "密码须包含大写字母、小写字母、数字、特殊字符中的至少 {n} 类"
-                )
+                write!(f, "密码须包含大写字母、小写字母、数字、特殊字符中的至少 {n} 类")
             }
             Self::ContainsUsername => write!(f, "密码不能包含用户名"),
             Self::Reused(n) => write!(f, "新密码不能与最近 {n} 次使用过的密码相同"),
@@ -99,36 +91,23 @@ mod tests {
     #[test]
     fn length_boundary() {
         let p = PasswordPolicy::default();
-        assert_eq!(
-            p.check("admin", "Ab1!xyz"),
-            Err(PasswordProblem::TooShort(8))
-        );
+        assert_eq!(p.check("admin", "Ab1!xyz"), Err(PasswordProblem::TooShort(8)));
         assert_eq!(p.check("admin", "Ab1!xyzw"), Ok(()));
     }
 
     #[test]
     fn three_of_four_classes() {
         let p = PasswordPolicy::default();
-        assert_eq!(
-            p.check("u", "abcdefgh12"),
-            Err(PasswordProblem::TooFewClasses(3))
-        );
+        assert_eq!(p.check("u", "abcdefgh12"), Err(PasswordProblem::TooFewClasses(3)));
         assert_eq!(p.check("u", "abcdefgh1A"), Ok(()));
         assert_eq!(p.check("u", "abcdefgh1!"), Ok(()));
-        assert_eq!(
-            p.check("u", "党建工作很重要ab1"),
-            Ok(()),
-            "CJK counts as a symbol class"
-        );
+        assert_eq!(p.check("u", "党建工作很重要ab1"), Ok(()), "CJK counts as a symbol class");
     }
 
     #[test]
     fn username_inside_is_refused() {
         let p = PasswordPolicy::default();
-        assert_eq!(
-            p.check("zhangsan", "Zhangsan#2024"),
-            Err(PasswordProblem::ContainsUsername)
-        );
+        assert_eq!(p.check("zhangsan", "Zhangsan#2024"), Err(PasswordProblem::ContainsUsername));
     }
 
     #[test]
@@ -137,19 +116,13 @@ mod tests {
         let day = 86_400_000_000;
         assert!(!p.expired(0, 90 * day - 1));
         assert!(p.expired(0, 90 * day));
-        let never = PasswordPolicy {
-            max_age_days: 0,
-            ..p
-        };
+        let never = PasswordPolicy { max_age_days: 0, ..p };
         assert!(!never.expired(0, 10_000 * day));
     }
 
     #[test]
     fn messages_are_chinese() {
-        assert_eq!(
-            PasswordProblem::TooShort(8).to_string(),
-            "密码长度至少为 8 位"
-        );
+        assert_eq!(PasswordProblem::TooShort(8).to_string(), "密码长度至少为 8 位");
     }
 
     proptest! {

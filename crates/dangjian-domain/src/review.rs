@@ -90,40 +90,21 @@ pub fn submit(from: State, levels: u8, publish_at: i64, now: i64) -> Result<Stat
         return Err(StepError::BadLevels(levels));
     }
     match from {
-        State::Draft | State::Withdrawn => Ok(if levels == 0 {
-            approved(publish_at, now)
-        } else {
-            State::InReview(1)
-        }),
-        _ => Err(StepError::NotAllowed {
-            from,
-            action: "提交审核",
-        }),
+        State::Draft | State::Withdrawn => Ok(if levels == 0 { approved(publish_at, now) } else { State::InReview(1) }),
+        _ => Err(StepError::NotAllowed { from, action: "提交审核" }),
     }
 }
 
 /// Approves at `level`. The last level publishes (or schedules).
-pub fn approve(
-    from: State,
-    level: u8,
-    levels: u8,
-    publish_at: i64,
-    now: i64,
-) -> Result<State, StepError> {
+pub fn approve(from: State, level: u8, levels: u8, publish_at: i64, now: i64) -> Result<State, StepError> {
     if levels > 3 {
         return Err(StepError::BadLevels(levels));
     }
     match from {
-        State::InReview(l) if l != level => Err(StepError::WrongLevel {
-            expected: l,
-            got: level,
-        }),
+        State::InReview(l) if l != level => Err(StepError::WrongLevel { expected: l, got: level }),
         State::InReview(l) if l >= levels => Ok(approved(publish_at, now)),
         State::InReview(l) => Ok(State::InReview(l + 1)),
-        _ => Err(StepError::NotAllowed {
-            from,
-            action: "审核通过",
-        }),
+        _ => Err(StepError::NotAllowed { from, action: "审核通过" }),
     }
 }
 
@@ -133,24 +114,14 @@ pub fn reject(from: State, level: u8, opinion: &str) -> Result<State, StepError>
         return Err(StepError::OpinionRequired);
     }
     match from {
-        State::InReview(l) if l != level => Err(StepError::WrongLevel {
-            expected: l,
-            got: level,
-        }),
+        State::InReview(l) if l != level => Err(StepError::WrongLevel { expected: l, got: level }),
         State::InReview(_) => Ok(State::Draft),
-        _ => Err(StepError::NotAllowed {
-            from,
-            action: "退回",
-        }),
+        _ => Err(StepError::NotAllowed { from, action: "退回" }),
     }
 }
 
 fn approved(publish_at: i64, now: i64) -> State {
-    if publish_at > now {
-        State::Scheduled
-    } else {
-        State::Published
-    }
+    if publish_at > now { State::Scheduled } else { State::Published }
 }
 
 /// Why a publish time is refused.
@@ -165,14 +136,10 @@ pub enum BackdateError {
 impl fmt::Display for BackdateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BackdateError::NotAllowed => write!(
-                f,
-                "发布时间不能早于稿件首次提交的时间（伪造发稿日期属于单项否决问题）"
-            ),
-            BackdateError::ReasonRequired => write!(
-                f,
-                "将发布时间设为早于首次提交时间，须填写理由（将记入审计日志）"
-            ),
+            BackdateError::NotAllowed => {
+                write!(f, "发布时间不能早于稿件首次提交的时间（伪造发稿日期属于单项否决问题）")
+            }
+            BackdateError::ReasonRequired => write!(f, "将发布时间设为早于首次提交时间，须填写理由（将记入审计日志）"),
         }
     }
 }
@@ -205,13 +172,7 @@ mod tests {
         assert_eq!(s, State::InReview(1));
         let s = approve(s, 1, 3, 0, 10).unwrap();
         assert_eq!(s, State::InReview(2));
-        assert_eq!(
-            approve(s, 3, 3, 0, 10),
-            Err(StepError::WrongLevel {
-                expected: 2,
-                got: 3
-            })
-        );
+        assert_eq!(approve(s, 3, 3, 0, 10), Err(StepError::WrongLevel { expected: 2, got: 3 }));
         let s = approve(s, 2, 3, 0, 10).unwrap();
         let s = approve(s, 3, 3, 0, 10).unwrap();
         assert_eq!(s, State::Published);
@@ -256,14 +217,8 @@ mod tests {
     #[test]
     fn backdating() {
         assert_eq!(check_publish_time(100, 100, false, ""), Ok(()));
-        assert_eq!(
-            check_publish_time(99, 100, false, "理由"),
-            Err(BackdateError::NotAllowed)
-        );
-        assert_eq!(
-            check_publish_time(99, 100, true, ""),
-            Err(BackdateError::ReasonRequired)
-        );
+        assert_eq!(check_publish_time(99, 100, false, "理由"), Err(BackdateError::NotAllowed));
+        assert_eq!(check_publish_time(99, 100, true, ""), Err(BackdateError::ReasonRequired));
         assert_eq!(check_publish_time(99, 100, true, "补录纸质发文"), Ok(()));
     }
 

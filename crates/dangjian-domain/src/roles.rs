@@ -87,11 +87,7 @@ pub struct RoleConflict(pub Role, pub Role);
 
 impl fmt::Display for RoleConflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "“{}”与“{}”须由不同人员担任（三员分立），不能授予同一账号",
-            self.0, self.1
-        )
+        write!(f, "“{}”与“{}”须由不同人员担任（三员分立），不能授予同一账号", self.0, self.1)
     }
 }
 
@@ -101,11 +97,7 @@ pub fn check_combination(roles: &[Role]) -> Result<(), RoleConflict> {
     for (i, a) in roles.iter().enumerate() {
         for b in &roles[i + 1..] {
             if a != b && (a.is_three_admin() || b.is_three_admin()) {
-                let (x, y) = if a.is_three_admin() {
-                    (*a, *b)
-                } else {
-                    (*b, *a)
-                };
+                let (x, y) = if a.is_three_admin() { (*a, *b) } else { (*b, *a) };
                 return Err(RoleConflict(x, y));
             }
         }
@@ -133,14 +125,8 @@ mod tests {
             check_combination(&[Role::Sysadmin, Role::Auditor]),
             Err(RoleConflict(Role::Sysadmin, Role::Auditor))
         );
-        assert_eq!(
-            check_combination(&[Role::Editor, Role::Auditor]),
-            Err(RoleConflict(Role::Auditor, Role::Editor))
-        );
-        assert!(
-            check_combination(&[Role::Secadmin, Role::Secadmin]).is_ok(),
-            "duplicates are harmless"
-        );
+        assert_eq!(check_combination(&[Role::Editor, Role::Auditor]), Err(RoleConflict(Role::Auditor, Role::Editor)));
+        assert!(check_combination(&[Role::Secadmin, Role::Secadmin]).is_ok(), "duplicates are harmless");
         let msg = RoleConflict(Role::Sysadmin, Role::Auditor).to_string();
         assert!(msg.contains("三员分立"), "{msg}");
     }
@@ -150,11 +136,7 @@ mod tests {
         for a in Role::ALL {
             for b in Role::ALL {
                 let ok = check_combination(&[a, b]).is_ok();
-                assert_eq!(
-                    ok,
-                    a == b || !(a.is_three_admin() || b.is_three_admin()),
-                    "{a:?} {b:?}"
-                );
+                assert_eq!(ok, a == b || !(a.is_three_admin() || b.is_three_admin()), "{a:?} {b:?}");
             }
         }
     }

@@ -84,10 +84,7 @@ mod tests {
 
     #[test]
     fn mixed_text_is_cut_by_columns() {
-        assert_eq!(
-            truncate_width("2021年市直机关党内统计专报", 12),
-            "2021年市直…"
-        );
+        assert_eq!(truncate_width("2021年市直机关党内统计专报", 12), "2021年市直…");
     }
 
     proptest! {

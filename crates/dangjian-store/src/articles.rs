@@ -80,12 +80,7 @@ pub async fn latest_in_channel(db: &Db, channel_id: i64, limit: i64) -> Result<V
 }
 
 /// One page of a channel's published titles, newest first.
-pub async fn page_in_channel(
-    db: &Db,
-    channel_id: i64,
-    offset: i64,
-    limit: i64,
-) -> Result<Vec<ArticleItem>> {
+pub async fn page_in_channel(db: &Db, channel_id: i64, offset: i64, limit: i64) -> Result<Vec<ArticleItem>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
         "SELECT id, channel_id, title, published_at FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
@@ -122,10 +117,7 @@ pub async fn headlines(db: &Db, limit: i64) -> Result<Vec<ArticleItem>> {
 
 /// 上一篇 (the next older article in the same channel) and 下一篇 (the next newer one),
 /// ordered by publish time with the id breaking ties, as the list pages order them.
-pub async fn neighbours(
-    db: &Db,
-    a: &Article,
-) -> Result<(Option<ArticleItem>, Option<ArticleItem>)> {
+pub async fn neighbours(db: &Db, a: &Article) -> Result<(Option<ArticleItem>, Option<ArticleItem>)> {
     let older = on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
         "SELECT id, channel_id, title, published_at FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
@@ -153,12 +145,10 @@ pub async fn neighbours(
 
 /// Stored view count of an article.
 pub async fn views(db: &Db, id: i64) -> Result<i64> {
-    on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
-        "SELECT views FROM articles WHERE id = $1"
-    )
-    .bind(id)
-    .fetch_optional(p)
-    .await)?
+    on_pool!(db, |p| sqlx::query_scalar::<_, i64>("SELECT views FROM articles WHERE id = $1")
+        .bind(id)
+        .fetch_optional(p)
+        .await)?
     .ok_or(StoreError::NotFound)
 }
 
@@ -226,27 +216,17 @@ pub async fn insert_many(db: &Db, rows: &[NewArticle]) -> Result<Vec<i64>> {
 
 /// Sets an article's status (publish, withdraw).
 pub async fn set_status(db: &Db, id: i64, status: &str, now: i64) -> Result<()> {
-    let n = on_pool!(db, |p| sqlx::query(
-        "UPDATE articles SET status = $1, updated_at = $2 WHERE id = $3"
-    )
-    .bind(status)
-    .bind(now)
-    .bind(id)
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
-    if n == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    let n = on_pool!(db, |p| sqlx::query("UPDATE articles SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 /// Total number of articles (any status), for `demo` to refuse a non-empty database.
 pub async fn count_all(db: &Db) -> Result<i64> {
-    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM articles"
-    )
-    .fetch_one(p)
-    .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM articles").fetch_one(p).await)?)
 }

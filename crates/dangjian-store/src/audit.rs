@@ -60,10 +60,9 @@ impl Event {
 pub async fn append(db: &Db, ev: &NewEvent) -> Result<i64> {
     macro_rules! body {
         ($tx:ident) => {{
-            let last: Option<(i64, String)> =
-                sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                    .fetch_optional(&mut *$tx)
-                    .await?;
+            let last: Option<(i64, String)> = sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(&mut *$tx)
+                .await?;
             let (id, prev) = match last {
                 Some((id, h)) => (id + 1, h),
                 None => (1, audit::GENESIS.to_owned()),
@@ -111,9 +110,7 @@ pub async fn append(db: &Db, ev: &NewEvent) -> Result<i64> {
         PoolRef::Postgres(p) => {
             let mut tx = p.begin().await?;
             // Serialise appenders across every node sharing this database.
-            sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE").execute(&mut *tx).await?;
             body!(tx)
         }
     }
@@ -135,20 +132,20 @@ pub struct Filter {
 pub async fn list(db: &Db, f: &Filter) -> Result<Vec<Event>> {
     Ok(on_pool!(db, |p| {
         sqlx::query_as::<_, Event>(
-        "SELECT id, at, user_id, username, client_ip, request_id, action, target, outcome, detail, prev_hash, hash \
+            "SELECT id, at, user_id, username, client_ip, request_id, action, target, outcome, detail, prev_hash, hash \
          FROM audit_log \
          WHERE ($1 IS NULL OR username = $1) AND ($2 IS NULL OR action = $2) \
            AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4) AND ($5 IS NULL OR id < $5) \
-         ORDER BY id DESC LIMIT $6"
-    )
-    .bind(f.username.as_deref())
-    .bind(f.action.as_deref())
-    .bind(f.from)
-    .bind(f.to)
-    .bind(f.before_id)
-    .bind(f.limit)
-    .fetch_all(p)
-    .await
+         ORDER BY id DESC LIMIT $6",
+        )
+        .bind(f.username.as_deref())
+        .bind(f.action.as_deref())
+        .bind(f.from)
+        .bind(f.to)
+        .bind(f.before_id)
+        .bind(f.limit)
+        .fetch_all(p)
+        .await
     })?)
 }
 
@@ -177,18 +174,11 @@ pub async fn verify(db: &Db) -> Result<std::result::Result<usize, audit::Broken>
         for r in &rows {
             // A deleted row leaves a gap in the ids; report it at the row after the gap.
             if r.id != expected_id {
-                return Ok(Err(audit::Broken {
-                    id: r.id,
-                    reason: "records are missing before this one",
-                }));
+                return Ok(Err(audit::Broken { id: r.id, reason: "records are missing before this one" }));
             }
             expected_id += 1;
         }
-        match audit::verify(
-            &prev,
-            rows.iter()
-                .map(|r| (r.entry(), r.prev_hash.as_str(), r.hash.as_str())),
-        ) {
+        match audit::verify(&prev, rows.iter().map(|r| (r.entry(), r.prev_hash.as_str(), r.hash.as_str()))) {
             Ok(n) => total += n,
             Err(b) => return Ok(Err(b)),
         }

@@ -55,17 +55,17 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Channel> {
 pub async fn insert(db: &Db, c: &NewChannel<'_>, now: i64) -> Result<i64> {
     Ok(on_pool!(db, |p| {
         sqlx::query_scalar::<_, i64>(
-        "INSERT INTO channels (slug, name, kind, description, keywords, sort_order, show_in_nav, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING id"
-    )
-    .bind(c.slug)
-    .bind(c.name)
-    .bind(c.kind)
-    .bind(c.description)
-    .bind(c.keywords)
-    .bind(c.sort_order)
-    .bind(now)
-    .fetch_one(p)
-    .await
+            "INSERT INTO channels (slug, name, kind, description, keywords, sort_order, show_in_nav, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING id",
+        )
+        .bind(c.slug)
+        .bind(c.name)
+        .bind(c.kind)
+        .bind(c.description)
+        .bind(c.keywords)
+        .bind(c.sort_order)
+        .bind(now)
+        .fetch_one(p)
+        .await
     })?)
 }

@@ -78,13 +78,7 @@ fn migration_set(files: &[(i64, &'static str, &'static str)]) -> Migrator {
     let migrations = files
         .iter()
         .map(|(v, d, sql)| {
-            Migration::new(
-                *v,
-                Cow::Borrowed(*d),
-                MigrationType::Simple,
-                sqlx::SqlStr::from_static(sql),
-                false,
-            )
+            Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, sqlx::SqlStr::from_static(sql), false)
         })
         .collect();
     Migrator::with_migrations(migrations)
@@ -93,28 +87,12 @@ fn migration_set(files: &[(i64, &'static str, &'static str)]) -> Migrator {
 // Embedded migrations: (version, name, SQL). `migration_files_match` checks that this
 // list and the files on disk agree, so a new file cannot be forgotten here.
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "portal",
-        include_str!("../migrations/sqlite/0001_portal.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../migrations/sqlite/0002_accounts.sql"),
-    ),
+    (1, "portal", include_str!("../migrations/sqlite/0001_portal.sql")),
+    (2, "accounts", include_str!("../migrations/sqlite/0002_accounts.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "portal",
-        include_str!("../migrations/postgres/0001_portal.sql"),
-    ),
-    (
-        2,
-        "accounts",
-        include_str!("../migrations/postgres/0002_accounts.sql"),
-    ),
+    (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
+    (2, "accounts", include_str!("../migrations/postgres/0002_accounts.sql")),
 ];
 
 impl Db {
@@ -136,14 +114,10 @@ impl Db {
                     .connect(u)
                     .await
                     .map_err(|e| StoreError::Config(format!("{}: {e}", redact_url(u))))?;
-                Ok(Db {
-                    inner: Inner::Postgres(pool),
-                })
+                Ok(Db { inner: Inner::Postgres(pool) })
             }
             Some(u) if u.starts_with("sqlite:") => {
-                let path = u
-                    .trim_start_matches("sqlite://")
-                    .trim_start_matches("sqlite:");
+                let path = u.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
                 Self::open_sqlite(PathBuf::from(path), opts).await
             }
             Some(u) => Err(StoreError::Config(format!(
@@ -163,9 +137,8 @@ impl Db {
         }
         if let Some(parent) = path.parent() {
             if opts.create && !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    StoreError::Config(format!("cannot create {}: {e}", parent.display()))
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
             }
         }
         let connect = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
@@ -182,9 +155,7 @@ impl Db {
             .connect_with(connect)
             .await
             .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))?;
-        Ok(Db {
-            inner: Inner::Sqlite(pool),
-        })
+        Ok(Db { inner: Inner::Sqlite(pool) })
     }
 
     /// Applies the migrations of this backend.
@@ -197,9 +168,7 @@ impl Db {
                 // (Each migration's own transaction becomes a savepoint inside this one.)
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 // `run_direct` sidesteps the "Acquire is not general enough" error of `run`.
-                migration_set(SQLITE_MIGRATIONS)
-                    .run_direct(None, &mut *tx, false)
-                    .await?;
+                migration_set(SQLITE_MIGRATIONS).run_direct(None, &mut *tx, false).await?;
                 tx.commit().await?;
             }
             Inner::Postgres(p) => migration_set(POSTGRES_MIGRATIONS).run(p).await?,
@@ -224,10 +193,7 @@ impl Db {
 
     /// `SELECT 1`, for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
-        crate::on_pool!(self, |p| sqlx::query("SELECT 1")
-            .execute(p)
-            .await
-            .map(|_| ()))?;
+        crate::on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -271,10 +237,7 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
         assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
         let o = ConnectOptions {
             url: Some("postgres://u:secret@h/db".into()),
@@ -288,20 +251,14 @@ mod tests {
     #[test]
     fn migration_files_match() {
         // Every file on disk is embedded, on both backends, under the same versions.
-        for (dir, list) in [
-            ("sqlite", SQLITE_MIGRATIONS),
-            ("postgres", POSTGRES_MIGRATIONS),
-        ] {
+        for (dir, list) in [("sqlite", SQLITE_MIGRATIONS), ("postgres", POSTGRES_MIGRATIONS)] {
             let mut on_disk: Vec<String> =
                 std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
                     .unwrap()
                     .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
                     .collect();
             on_disk.sort();
-            let embedded: Vec<String> = list
-                .iter()
-                .map(|(v, d, _)| format!("{v:04}_{d}.sql"))
-                .collect();
+            let embedded: Vec<String> = list.iter().map(|(v, d, _)| format!("{v:04}_{d}.sql")).collect();
             assert_eq!(on_disk, embedded, "{dir}");
         }
     }

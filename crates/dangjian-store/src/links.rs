@@ -18,23 +18,23 @@ pub struct Link {
 pub async fn list(db: &Db) -> Result<Vec<Link>> {
     Ok(on_pool!(db, |p| {
         sqlx::query_as::<_, Link>(
-        "SELECT id, group_name, name, url, sort_order FROM friendly_links ORDER BY group_name, sort_order, id"
-    )
-    .fetch_all(p)
-    .await
+            "SELECT id, group_name, name, url, sort_order FROM friendly_links ORDER BY group_name, sort_order, id",
+        )
+        .fetch_all(p)
+        .await
     })?)
 }
 
 pub async fn insert(db: &Db, group: &str, name: &str, url: &str, order: i32) -> Result<i64> {
     Ok(on_pool!(db, |p| {
         sqlx::query_scalar::<_, i64>(
-        "INSERT INTO friendly_links (group_name, name, url, sort_order) VALUES ($1, $2, $3, $4) RETURNING id"
-    )
-    .bind(group)
-    .bind(name)
-    .bind(url)
-    .bind(order)
-    .fetch_one(p)
-    .await
+            "INSERT INTO friendly_links (group_name, name, url, sort_order) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(group)
+        .bind(name)
+        .bind(url)
+        .bind(order)
+        .fetch_one(p)
+        .await
     })?)
 }

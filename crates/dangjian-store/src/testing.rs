@@ -26,34 +26,18 @@ impl TestDb {
     /// A fresh SQLite file in a new temporary directory.
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
-        let opts = ConnectOptions {
-            url: None,
-            data_dir: dir.path().to_owned(),
-            create: true,
-            max_connections: 4,
-        };
+        let opts = ConnectOptions { url: None, data_dir: dir.path().to_owned(), create: true, max_connections: 4 };
         let db = Db::open(&opts).await.expect("open sqlite");
-        TestDb {
-            db,
-            label: "sqlite",
-            dir,
-            pg: None,
-        }
+        TestDb { db, label: "sqlite", dir, pg: None }
     }
 
     /// A fresh PostgreSQL database, or `None` when no server is configured.
     pub async fn postgres() -> Option<TestDb> {
         let base = std::env::var(POSTGRES_ENV).ok().filter(|s| !s.is_empty())?;
         static N: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "dj_test_{}_{}_{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            fastrand_suffix()
-        );
-        let mut admin = PgConnection::connect(&base)
-            .await
-            .expect("connect to DANGJIAN_TEST_POSTGRES_URL");
+        let name =
+            format!("dj_test_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), fastrand_suffix());
+        let mut admin = PgConnection::connect(&base).await.expect("connect to DANGJIAN_TEST_POSTGRES_URL");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&mut admin)
             .await
@@ -61,19 +45,9 @@ impl TestDb {
         admin.close().await.ok();
         let url = with_database(&base, &name);
         let dir = tempfile::tempdir().expect("temp dir");
-        let opts = ConnectOptions {
-            url: Some(url),
-            data_dir: dir.path().to_owned(),
-            create: true,
-            max_connections: 4,
-        };
+        let opts = ConnectOptions { url: Some(url), data_dir: dir.path().to_owned(), create: true, max_connections: 4 };
         let db = Db::open(&opts).await.expect("open postgres");
-        Some(TestDb {
-            db,
-            label: "postgres",
-            dir,
-            pg: Some((base, name)),
-        })
+        Some(TestDb { db, label: "postgres", dir, pg: Some((base, name)) })
     }
 
     /// SQLite, then PostgreSQL when configured: what every contract test iterates over.
@@ -92,18 +66,13 @@ impl Drop for TestDb {
             // Drop runs outside any async context we can rely on, so use a small runtime
             // on a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
                 rt.block_on(async {
                     let mut admin = PgConnection::connect(&base).await.ok()?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&mut admin)
-                    .await
-                    .ok()
+                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .execute(&mut admin)
+                        .await
+                        .ok()
                 })
             })
             .join();
@@ -112,9 +81,7 @@ impl Drop for TestDb {
 }
 
 fn fastrand_suffix() -> u32 {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     t.subsec_nanos() % 1_000_000
 }
 
@@ -137,14 +104,8 @@ mod tests {
     #[test]
     fn database_name_is_replaced() {
         use super::with_database;
-        assert_eq!(
-            with_database("postgres://u@h:5432/postgres", "x"),
-            "postgres://u@h:5432/x"
-        );
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
-        assert_eq!(
-            with_database("postgres://h/db?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
+        assert_eq!(with_database("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     }
 }

@@ -27,10 +27,7 @@ pub struct User {
 // Hand-written: the password hash and TOTP secret never reach a log line.
 impl std::fmt::Debug for User {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User")
-            .field("id", &self.id)
-            .field("username", &self.username)
-            .finish_non_exhaustive()
+        f.debug_struct("User").field("id", &self.id).field("username", &self.username).finish_non_exhaustive()
     }
 }
 
@@ -73,49 +70,34 @@ pub async fn create(db: &Db, u: &NewUser<'_>, now: i64) -> Result<i64> {
                 .execute(&mut *conn)
                 .await?;
         }
-        sqlx::query(
-            "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(u.password_hash)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        sqlx::query("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(u.password_hash)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
         Ok::<_, StoreError>(id)
     })
 }
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<User>> {
     let sql = sqlx::AssertSqlSafe(format!("{USER_COLS} WHERE username = $1"));
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, User>(sql)
-        .bind(username)
-        .fetch_optional(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, User>(sql).bind(username).fetch_optional(p).await)?)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<User> {
     let sql = sqlx::AssertSqlSafe(format!("{USER_COLS} WHERE id = $1"));
-    on_pool!(db, |p| sqlx::query_as::<_, User>(sql)
-        .bind(id)
-        .fetch_optional(p)
-        .await)?
-    .ok_or(StoreError::NotFound)
+    on_pool!(db, |p| sqlx::query_as::<_, User>(sql).bind(id).fetch_optional(p).await)?.ok_or(StoreError::NotFound)
 }
 
 /// Every account, by username.
 pub async fn list(db: &Db) -> Result<Vec<User>> {
     let sql = sqlx::AssertSqlSafe(format!("{USER_COLS} ORDER BY username"));
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, User>(sql)
-        .fetch_all(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, User>(sql).fetch_all(p).await)?)
 }
 
 pub async fn count(db: &Db) -> Result<i64> {
-    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM users"
-    )
-    .fetch_one(p)
-    .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(p).await)?)
 }
 
 /// Role codes of an account.
@@ -141,10 +123,7 @@ pub async fn channels(db: &Db, user_id: i64) -> Result<Vec<i64>> {
 /// Replaces the channel grants of an account.
 pub async fn set_channels(db: &Db, user_id: i64, channel_ids: &[i64]) -> Result<()> {
     write_tx!(db, |conn| {
-        sqlx::query("DELETE FROM user_channels WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("DELETE FROM user_channels WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
         for c in channel_ids {
             sqlx::query("INSERT INTO user_channels (user_id, channel_id) VALUES ($1, $2)")
                 .bind(user_id)
@@ -160,23 +139,17 @@ pub async fn set_channels(db: &Db, user_id: i64, channel_ids: &[i64]) -> Result<
 pub async fn recent_password_hashes(db: &Db, user_id: i64, n: i64) -> Result<Vec<String>> {
     Ok(on_pool!(db, |p| {
         sqlx::query_scalar::<_, String>(
-        "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
-    )
-    .bind(user_id)
-    .bind(n)
-    .fetch_all(p)
-    .await
+            "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(n)
+        .fetch_all(p)
+        .await
     })?)
 }
 
 /// Sets a new password hash and records it in the history.
-pub async fn set_password(
-    db: &Db,
-    user_id: i64,
-    hash: &str,
-    must_change: bool,
-    now: i64,
-) -> Result<()> {
+pub async fn set_password(db: &Db, user_id: i64, hash: &str, must_change: bool, now: i64) -> Result<()> {
     write_tx!(db, |conn| {
         let n = sqlx::query(
             "UPDATE users SET password_hash = $1, password_changed_at = $2, must_change_password = $3 WHERE id = $4",
@@ -191,42 +164,36 @@ pub async fn set_password(
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query(
-            "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(user_id)
-        .bind(hash)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        sqlx::query("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(hash)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
         Ok::<_, StoreError>(())
     })
 }
 
 /// Records a successful sign-in.
 pub async fn touch_login(db: &Db, user_id: i64, now: i64) -> Result<()> {
-    on_pool!(db, |p| sqlx::query(
-        "UPDATE users SET last_login_at = $1 WHERE id = $2"
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(p)
-    .await
-    .map(|_| ()))?;
+    on_pool!(db, |p| sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 
 /// Sets or clears the TOTP secret and whether it is in force.
 pub async fn set_totp(db: &Db, user_id: i64, secret: Option<&str>, enabled: bool) -> Result<()> {
-    on_pool!(db, |p| sqlx::query(
-        "UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3"
-    )
-    .bind(secret)
-    .bind(enabled)
-    .bind(user_id)
-    .execute(p)
-    .await
-    .map(|_| ()))?;
+    on_pool!(db, |p| sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3")
+        .bind(secret)
+        .bind(enabled)
+        .bind(user_id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 
@@ -236,14 +203,12 @@ pub mod failures {
 
     pub async fn record(db: &Db, subjects: &[&str], at: i64) -> Result<()> {
         for s in subjects {
-            on_pool!(db, |p| sqlx::query(
-                "INSERT INTO login_failures (subject, at) VALUES ($1, $2)"
-            )
-            .bind(*s)
-            .bind(at)
-            .execute(p)
-            .await
-            .map(|_| ()))?;
+            on_pool!(db, |p| sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+                .bind(*s)
+                .bind(at)
+                .execute(p)
+                .await
+                .map(|_| ()))?;
         }
         Ok(())
     }
@@ -261,24 +226,20 @@ pub mod failures {
 
     /// Forgets an account's failures after a successful sign-in.
     pub async fn clear(db: &Db, subject: &str) -> Result<()> {
-        on_pool!(db, |p| sqlx::query(
-            "DELETE FROM login_failures WHERE subject = $1"
-        )
-        .bind(subject)
-        .execute(p)
-        .await
-        .map(|_| ()))?;
+        on_pool!(db, |p| sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 
     /// Drops rows too old to matter.
     pub async fn prune(db: &Db, before: i64) -> Result<u64> {
-        Ok(on_pool!(db, |p| sqlx::query(
-            "DELETE FROM login_failures WHERE at < $1"
-        )
-        .bind(before)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?)
+        Ok(on_pool!(db, |p| sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(before)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?)
     }
 }

@@ -24,61 +24,22 @@ fn user<'a>(name: &'a str, roles: &'a [&'a str]) -> NewUser<'a> {
 async fn users_roles_channels_and_password_history() {
     for t in TestDb::all().await {
         let l = t.label;
-        let id = users::create(&t.db, &user("editor1", &["editor", "reviewer"]), T)
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                users::create(&t.db, &user("editor1", &[]), T).await,
-                Err(StoreError::Conflict(_))
-            ),
-            "{l}"
-        );
+        let id = users::create(&t.db, &user("editor1", &["editor", "reviewer"]), T).await.unwrap();
+        assert!(matches!(users::create(&t.db, &user("editor1", &[]), T).await, Err(StoreError::Conflict(_))), "{l}");
         let u = users::by_username(&t.db, "editor1").await.unwrap().unwrap();
-        assert_eq!(
-            (u.id, u.must_change_password, u.password_changed_at),
-            (id, true, T),
-            "{l}"
-        );
-        assert!(
-            !format!("{u:?}").contains("argon2"),
-            "{l}: Debug hides the hash"
-        );
-        assert_eq!(
-            users::roles(&t.db, id).await.unwrap(),
-            ["editor", "reviewer"],
-            "{l}"
-        );
-        assert!(
-            users::by_username(&t.db, "nobody").await.unwrap().is_none(),
-            "{l}"
-        );
-        users::set_password(&t.db, id, "h2", false, T + 1)
-            .await
-            .unwrap();
-        users::set_password(&t.db, id, "h3", false, T + 2)
-            .await
-            .unwrap();
-        assert_eq!(
-            users::recent_password_hashes(&t.db, id, 2).await.unwrap(),
-            ["h3", "h2"],
-            "{l}"
-        );
-        assert!(
-            matches!(
-                users::set_password(&t.db, 999, "x", false, T).await,
-                Err(StoreError::NotFound)
-            ),
-            "{l}"
-        );
+        assert_eq!((u.id, u.must_change_password, u.password_changed_at), (id, true, T), "{l}");
+        assert!(!format!("{u:?}").contains("argon2"), "{l}: Debug hides the hash");
+        assert_eq!(users::roles(&t.db, id).await.unwrap(), ["editor", "reviewer"], "{l}");
+        assert!(users::by_username(&t.db, "nobody").await.unwrap().is_none(), "{l}");
+        users::set_password(&t.db, id, "h2", false, T + 1).await.unwrap();
+        users::set_password(&t.db, id, "h3", false, T + 2).await.unwrap();
+        assert_eq!(users::recent_password_hashes(&t.db, id, 2).await.unwrap(), ["h3", "h2"], "{l}");
+        assert!(matches!(users::set_password(&t.db, 999, "x", false, T).await, Err(StoreError::NotFound)), "{l}");
         assert_eq!(users::count(&t.db).await.unwrap(), 1, "{l}");
         // A failed create leaves nothing behind (the role insert fails on a duplicate).
         let dup = users::create(&t.db, &user("twice", &["editor", "editor"]), T).await;
         assert!(dup.is_err(), "{l}");
-        assert!(
-            users::by_username(&t.db, "twice").await.unwrap().is_none(),
-            "{l}: no half-written account"
-        );
+        assert!(users::by_username(&t.db, "twice").await.unwrap().is_none(), "{l}: no half-written account");
     }
 }
 
@@ -86,56 +47,20 @@ async fn users_roles_channels_and_password_history() {
 async fn failures_and_sessions() {
     for t in TestDb::all().await {
         let l = t.label;
-        failures::record(&t.db, &["user:a", "ip:1.2.3.4"], T)
-            .await
-            .unwrap();
+        failures::record(&t.db, &["user:a", "ip:1.2.3.4"], T).await.unwrap();
         failures::record(&t.db, &["user:a"], T + 10).await.unwrap();
-        assert_eq!(
-            failures::since(&t.db, "user:a", T).await.unwrap(),
-            [T, T + 10],
-            "{l}"
-        );
-        assert_eq!(
-            failures::since(&t.db, "user:a", T + 5).await.unwrap(),
-            [T + 10],
-            "{l}"
-        );
+        assert_eq!(failures::since(&t.db, "user:a", T).await.unwrap(), [T, T + 10], "{l}");
+        assert_eq!(failures::since(&t.db, "user:a", T + 5).await.unwrap(), [T + 10], "{l}");
         failures::clear(&t.db, "user:a").await.unwrap();
-        assert!(
-            failures::since(&t.db, "user:a", 0)
-                .await
-                .unwrap()
-                .is_empty(),
-            "{l}"
-        );
+        assert!(failures::since(&t.db, "user:a", 0).await.unwrap().is_empty(), "{l}");
         assert_eq!(failures::prune(&t.db, T + 1).await.unwrap(), 1, "{l}");
 
-        assert!(
-            sessions::create(&t.db, "s1", "{}", T + 100).await.unwrap(),
-            "{l}"
-        );
-        assert!(
-            !sessions::create(&t.db, "s1", "{}", T + 100).await.unwrap(),
-            "{l}: collision detected"
-        );
-        sessions::save(&t.db, "s1", "{\"a\":1}", T + 200)
-            .await
-            .unwrap();
-        assert_eq!(
-            sessions::load(&t.db, "s1", T).await.unwrap().as_deref(),
-            Some("{\"a\":1}"),
-            "{l}"
-        );
-        assert_eq!(
-            sessions::load(&t.db, "s1", T + 200).await.unwrap(),
-            None,
-            "{l}: expired"
-        );
-        assert_eq!(
-            sessions::delete_expired(&t.db, T + 201).await.unwrap(),
-            1,
-            "{l}"
-        );
+        assert!(sessions::create(&t.db, "s1", "{}", T + 100).await.unwrap(), "{l}");
+        assert!(!sessions::create(&t.db, "s1", "{}", T + 100).await.unwrap(), "{l}: collision detected");
+        sessions::save(&t.db, "s1", "{\"a\":1}", T + 200).await.unwrap();
+        assert_eq!(sessions::load(&t.db, "s1", T).await.unwrap().as_deref(), Some("{\"a\":1}"), "{l}");
+        assert_eq!(sessions::load(&t.db, "s1", T + 200).await.unwrap(), None, "{l}: expired");
+        assert_eq!(sessions::delete_expired(&t.db, T + 201).await.unwrap(), 1, "{l}");
         sessions::save(&t.db, "s2", "{}", T + 200).await.unwrap();
         sessions::delete(&t.db, "s2").await.unwrap();
         assert_eq!(sessions::load(&t.db, "s2", T).await.unwrap(), None, "{l}");
@@ -173,36 +98,18 @@ async fn audit_chain_holds_under_concurrent_appends_and_detects_tampering() {
             task.await.unwrap();
         }
         assert_eq!(audit::verify(&t.db).await.unwrap(), Ok(100), "{l}");
-        let page = audit::list(
-            &t.db,
-            &audit::Filter {
-                limit: 10,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let page = audit::list(&t.db, &audit::Filter { limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!(page.len(), 10, "{l}");
         assert_eq!(page[0].id, 100, "{l}: newest first");
-        let older = audit::list(
-            &t.db,
-            &audit::Filter {
-                limit: 5,
-                before_id: Some(91),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let older =
+            audit::list(&t.db, &audit::Filter { limit: 5, before_id: Some(91), ..Default::default() }).await.unwrap();
         assert_eq!(older[0].id, 90, "{l}");
 
         // Tampering with a row (as someone with direct database access would) is found.
-        dangjian_store::on_pool!(t.db, |p| sqlx::query(
-            "UPDATE audit_log SET target = 'x' WHERE id = 42"
-        )
-        .execute(p)
-        .await
-        .map(|_| ()))
+        dangjian_store::on_pool!(t.db, |p| sqlx::query("UPDATE audit_log SET target = 'x' WHERE id = 42")
+            .execute(p)
+            .await
+            .map(|_| ()))
         .unwrap();
         let broken = audit::verify(&t.db).await.unwrap().unwrap_err();
         assert_eq!(broken.id, 42, "{l}");
@@ -228,11 +135,6 @@ async fn audit_detects_a_deleted_row() {
             .await
             .map(|_| ()))
         .unwrap();
-        assert_eq!(
-            audit::verify(&t.db).await.unwrap().unwrap_err().id,
-            3,
-            "{}",
-            t.label
-        );
+        assert_eq!(audit::verify(&t.db).await.unwrap().unwrap_err().id, 3, "{}", t.label);
     }
 }

@@ -12,14 +12,7 @@ use dangjian_store::{
 const T: i64 = 1_700_000_000_000_000;
 
 fn chan(slug: &str) -> NewChannel<'_> {
-    NewChannel {
-        slug,
-        name: "栏目",
-        kind: "list",
-        description: "",
-        keywords: "",
-        sort_order: 0,
-    }
+    NewChannel { slug, name: "栏目", kind: "list", description: "", keywords: "", sort_order: 0 }
 }
 
 fn art(channel_id: i64, title: &str, at: i64) -> NewArticle {
@@ -37,11 +30,7 @@ fn art(channel_id: i64, title: &str, at: i64) -> NewArticle {
 #[tokio::test]
 async fn postgres_suite_is_active_when_configured() {
     // Guards against the PostgreSQL half of the suite silently not running in CI.
-    let want = if std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()) {
-        2
-    } else {
-        1
-    };
+    let want = if std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()) { 2 } else { 1 };
     let all = TestDb::all().await;
     assert_eq!(all.len(), want);
     if want == 2 {
@@ -72,10 +61,7 @@ async fn both_schemas_have_the_same_tables_and_columns() {
                         table.clear();
                     } else if !table.is_empty() && !line.is_empty() && !line.starts_with("--") {
                         let col = line.split_whitespace().next().unwrap_or("");
-                        if !matches!(
-                            col,
-                            "PRIMARY" | "UNIQUE" | "FOREIGN" | "CHECK" | "CONSTRAINT"
-                        ) {
+                        if !matches!(col, "PRIMARY" | "UNIQUE" | "FOREIGN" | "CHECK" | "CONSTRAINT") {
                             out.push(format!("{table}.{col}"));
                         }
                     }
@@ -86,11 +72,8 @@ async fn both_schemas_have_the_same_tables_and_columns() {
             let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
             for entry in std::fs::read_dir(format!("{dir}/sqlite")).unwrap() {
                 let name = entry.unwrap().file_name();
-                let a = std::fs::read_to_string(format!("{dir}/sqlite/{}", name.to_string_lossy()))
-                    .unwrap();
-                let b =
-                    std::fs::read_to_string(format!("{dir}/postgres/{}", name.to_string_lossy()))
-                        .unwrap();
+                let a = std::fs::read_to_string(format!("{dir}/sqlite/{}", name.to_string_lossy())).unwrap();
+                let b = std::fs::read_to_string(format!("{dir}/postgres/{}", name.to_string_lossy())).unwrap();
                 assert_eq!(cols(&a), cols(&b), "{name:?}");
             }
         }
@@ -104,12 +87,7 @@ async fn settings_upsert() {
         settings::set(&t.db, "site_name", "二").await.unwrap();
         settings::set(&t.db, "phone", "0379").await.unwrap();
         let all = settings::all(&t.db).await.unwrap();
-        assert_eq!(
-            all.get("site_name").map(String::as_str),
-            Some("二"),
-            "{}",
-            t.label
-        );
+        assert_eq!(all.get("site_name").map(String::as_str), Some("二"), "{}", t.label);
         assert_eq!(all.len(), 2, "{}", t.label);
     }
 }
@@ -124,28 +102,9 @@ async fn channels_are_ordered_and_slugs_unique() {
         channels::insert(&t.db, &b, T).await.unwrap();
         channels::insert(&t.db, &a, T).await.unwrap();
         let list = channels::list(&t.db).await.unwrap();
-        assert_eq!(
-            list.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(),
-            ["a", "b"],
-            "{}",
-            t.label
-        );
-        assert!(
-            matches!(
-                channels::insert(&t.db, &chan("a"), T).await,
-                Err(StoreError::Conflict(_))
-            ),
-            "{}",
-            t.label
-        );
-        assert!(
-            matches!(
-                channels::by_slug(&t.db, "zz").await,
-                Err(StoreError::NotFound)
-            ),
-            "{}",
-            t.label
-        );
+        assert_eq!(list.iter().map(|c| c.slug.as_str()).collect::<Vec<_>>(), ["a", "b"], "{}", t.label);
+        assert!(matches!(channels::insert(&t.db, &chan("a"), T).await, Err(StoreError::Conflict(_))), "{}", t.label);
+        assert!(matches!(channels::by_slug(&t.db, "zz").await, Err(StoreError::NotFound)), "{}", t.label);
         assert_eq!(channels::by_slug(&t.db, "b").await.unwrap().sort_order, 2);
     }
 }
@@ -157,43 +116,21 @@ async fn articles_list_count_and_neighbours() {
         let c = channels::insert(&t.db, &chan("c"), T).await.unwrap();
         let other = channels::insert(&t.db, &chan("o"), T).await.unwrap();
         // Two articles share a publish time: the id breaks the tie everywhere.
-        let rows = vec![
-            art(c, "一", T),
-            art(c, "二", T + 10),
-            art(c, "三", T + 10),
-            art(c, "四", T + 20),
-        ];
+        let rows = vec![art(c, "一", T), art(c, "二", T + 10), art(c, "三", T + 10), art(c, "四", T + 20)];
         let ids = articles::insert_many(&t.db, &rows).await.unwrap();
         assert_eq!(ids.len(), 4, "{l}");
-        assert!(
-            ids.windows(2).all(|w| w[0] < w[1]),
-            "{l}: ids in insertion order"
-        );
-        articles::insert(&t.db, &art(other, "别的栏目", T + 15))
-            .await
-            .unwrap();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{l}: ids in insertion order");
+        articles::insert(&t.db, &art(other, "别的栏目", T + 15)).await.unwrap();
         let mut draft = art(c, "草稿", T + 30);
         draft.status = "draft".into();
         let draft_id = articles::insert(&t.db, &draft).await.unwrap();
 
-        assert_eq!(
-            articles::count_in_channel(&t.db, c).await.unwrap(),
-            4,
-            "{l}"
-        );
-        let page: Vec<String> = articles::page_in_channel(&t.db, c, 0, 10)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.title)
-            .collect();
+        assert_eq!(articles::count_in_channel(&t.db, c).await.unwrap(), 4, "{l}");
+        let page: Vec<String> =
+            articles::page_in_channel(&t.db, c, 0, 10).await.unwrap().into_iter().map(|a| a.title).collect();
         assert_eq!(page, ["四", "三", "二", "一"], "{l}");
-        let page2: Vec<String> = articles::page_in_channel(&t.db, c, 2, 2)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.title)
-            .collect();
+        let page2: Vec<String> =
+            articles::page_in_channel(&t.db, c, 2, 2).await.unwrap().into_iter().map(|a| a.title).collect();
         assert_eq!(page2, ["二", "一"], "{l}");
 
         let two = articles::get_published(&t.db, ids[1]).await.unwrap();
@@ -204,37 +141,11 @@ async fn articles_list_count_and_neighbours() {
         let (_, newer) = articles::neighbours(&t.db, &four).await.unwrap();
         assert!(newer.is_none(), "{l}: the draft is no neighbour");
 
-        assert!(
-            matches!(
-                articles::get_published(&t.db, draft_id).await,
-                Err(StoreError::NotFound)
-            ),
-            "{l}"
-        );
-        assert!(
-            matches!(
-                articles::get_published(&t.db, 987_654).await,
-                Err(StoreError::NotFound)
-            ),
-            "{l}"
-        );
-        articles::set_status(&t.db, ids[0], "withdrawn", T + 99)
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                articles::get_published(&t.db, ids[0]).await,
-                Err(StoreError::NotFound)
-            ),
-            "{l}"
-        );
-        assert!(
-            matches!(
-                articles::set_status(&t.db, 987_654, "x", T).await,
-                Err(StoreError::NotFound)
-            ),
-            "{l}"
-        );
+        assert!(matches!(articles::get_published(&t.db, draft_id).await, Err(StoreError::NotFound)), "{l}");
+        assert!(matches!(articles::get_published(&t.db, 987_654).await, Err(StoreError::NotFound)), "{l}");
+        articles::set_status(&t.db, ids[0], "withdrawn", T + 99).await.unwrap();
+        assert!(matches!(articles::get_published(&t.db, ids[0]).await, Err(StoreError::NotFound)), "{l}");
+        assert!(matches!(articles::set_status(&t.db, 987_654, "x", T).await, Err(StoreError::NotFound)), "{l}");
         assert_eq!(articles::count_all(&t.db).await.unwrap(), 6, "{l}");
     }
 }
@@ -247,12 +158,7 @@ async fn headlines_are_newest_first() {
         rows[1].is_headline = true;
         rows[3].is_headline = true;
         articles::insert_many(&t.db, &rows).await.unwrap();
-        let h: Vec<String> = articles::headlines(&t.db, 10)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.title)
-            .collect();
+        let h: Vec<String> = articles::headlines(&t.db, 10).await.unwrap().into_iter().map(|a| a.title).collect();
         assert_eq!(h, ["3", "1"], "{}", t.label);
     }
 }
@@ -261,17 +167,10 @@ async fn headlines_are_newest_first() {
 async fn bulk_insert_crosses_batch_boundaries() {
     for t in TestDb::all().await {
         let c = channels::insert(&t.db, &chan("c"), T).await.unwrap();
-        let rows: Vec<NewArticle> = (0..1234)
-            .map(|i| art(c, &format!("第{i}篇"), T + i))
-            .collect();
+        let rows: Vec<NewArticle> = (0..1234).map(|i| art(c, &format!("第{i}篇"), T + i)).collect();
         let ids = articles::insert_many(&t.db, &rows).await.unwrap();
         assert_eq!(ids.len(), 1234, "{}", t.label);
-        assert_eq!(
-            articles::count_in_channel(&t.db, c).await.unwrap(),
-            1234,
-            "{}",
-            t.label
-        );
+        assert_eq!(articles::count_in_channel(&t.db, c).await.unwrap(), 1234, "{}", t.label);
         let last = articles::get_published(&t.db, ids[1233]).await.unwrap();
         assert_eq!(last.title, "第1233篇", "{}", t.label);
     }
@@ -281,9 +180,7 @@ async fn bulk_insert_crosses_batch_boundaries() {
 async fn concurrent_view_deltas_add_up() {
     for t in TestDb::all().await {
         let c = channels::insert(&t.db, &chan("c"), T).await.unwrap();
-        let ids = articles::insert_many(&t.db, &[art(c, "甲", T), art(c, "乙", T)])
-            .await
-            .unwrap();
+        let ids = articles::insert_many(&t.db, &[art(c, "甲", T), art(c, "乙", T)]).await.unwrap();
         let mut tasks = Vec::new();
         // Eight writers at once: BEGIN IMMEDIATE on SQLite means they queue instead of
         // failing with "database is locked" on a read-to-write upgrade.
@@ -292,48 +189,25 @@ async fn concurrent_view_deltas_add_up() {
             let ids = ids.clone();
             tasks.push(tokio::spawn(async move {
                 for _ in 0..25 {
-                    articles::add_views(&db, &[(ids[0], 1), (ids[1], 2)])
-                        .await
-                        .unwrap();
+                    articles::add_views(&db, &[(ids[0], 1), (ids[1], 2)]).await.unwrap();
                 }
             }));
         }
         for task in tasks {
             task.await.unwrap();
         }
-        assert_eq!(
-            articles::views(&t.db, ids[0]).await.unwrap(),
-            200,
-            "{}",
-            t.label
-        );
-        assert_eq!(
-            articles::views(&t.db, ids[1]).await.unwrap(),
-            400,
-            "{}",
-            t.label
-        );
+        assert_eq!(articles::views(&t.db, ids[0]).await.unwrap(), 200, "{}", t.label);
+        assert_eq!(articles::views(&t.db, ids[1]).await.unwrap(), 400, "{}", t.label);
     }
 }
 
 #[tokio::test]
 async fn links_keep_group_order() {
     for t in TestDb::all().await {
-        links::insert(&t.db, "02", "乙", "https://b.example/", 1)
-            .await
-            .unwrap();
-        links::insert(&t.db, "01", "甲2", "https://a2.example/", 2)
-            .await
-            .unwrap();
-        links::insert(&t.db, "01", "甲1", "https://a1.example/", 1)
-            .await
-            .unwrap();
-        let names: Vec<String> = links::list(&t.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|l| l.name)
-            .collect();
+        links::insert(&t.db, "02", "乙", "https://b.example/", 1).await.unwrap();
+        links::insert(&t.db, "01", "甲2", "https://a2.example/", 2).await.unwrap();
+        links::insert(&t.db, "01", "甲1", "https://a1.example/", 1).await.unwrap();
+        let names: Vec<String> = links::list(&t.db).await.unwrap().into_iter().map(|l| l.name).collect();
         assert_eq!(names, ["甲1", "甲2", "乙"], "{}", t.label);
     }
 }
@@ -341,18 +215,10 @@ async fn links_keep_group_order() {
 #[tokio::test]
 async fn a_missing_sqlite_file_is_an_error_unless_created() {
     let dir = tempfile::tempdir().unwrap();
-    let mut opts = ConnectOptions {
-        url: None,
-        data_dir: dir.path().join("nested"),
-        create: false,
-        max_connections: 2,
-    };
+    let mut opts = ConnectOptions { url: None, data_dir: dir.path().join("nested"), create: false, max_connections: 2 };
     let err = Db::open(&opts).await.unwrap_err();
     assert!(err.to_string().contains("does not exist"), "{err}");
-    assert!(
-        !dir.path().join("nested").exists(),
-        "nothing created on failure"
-    );
+    assert!(!dir.path().join("nested").exists(), "nothing created on failure");
     opts.create = true;
     let db = Db::open(&opts).await.unwrap();
     db.ping().await.unwrap();
@@ -373,10 +239,7 @@ async fn unsupported_urls_are_refused_with_a_message() {
         max_connections: 1,
     };
     let err = Db::open(&opts).await.unwrap_err().to_string();
-    assert!(
-        err.contains("unsupported database URL") && !err.contains("secret"),
-        "{err}"
-    );
+    assert!(err.contains("unsupported database URL") && !err.contains("secret"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -386,23 +249,15 @@ async fn concurrent_starts_migrate_once() {
     for t in TestDb::all().await {
         let mut keep = None;
         let opts = match t.db.backend() {
-            dangjian_store::Backend::Sqlite => ConnectOptions {
-                url: None,
-                data_dir: t.dir.path().join("fresh"),
-                create: true,
-                max_connections: 2,
-            },
+            dangjian_store::Backend::Sqlite => {
+                ConnectOptions { url: None, data_dir: t.dir.path().join("fresh"), create: true, max_connections: 2 }
+            }
             dangjian_store::Backend::Postgres => {
                 // A second fresh database, migrated by four "nodes" at once.
                 let fresh = TestDb::postgres().await.unwrap();
                 let url = fresh_url(&fresh).await;
                 keep = Some(fresh); // dropped (and its database removed) after the race
-                ConnectOptions {
-                    url: Some(url),
-                    data_dir: ".".into(),
-                    create: true,
-                    max_connections: 2,
-                }
+                ConnectOptions { url: Some(url), data_dir: ".".into(), create: true, max_connections: 2 }
             }
         };
         if t.db.backend() == dangjian_store::Backend::Sqlite {
@@ -415,9 +270,7 @@ async fn concurrent_starts_migrate_once() {
             tasks.push(tokio::spawn(async move { Db::open(&o).await.map(|_| ()) }));
         }
         for task in tasks {
-            task.await
-                .unwrap()
-                .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+            task.await.unwrap().unwrap_or_else(|e| panic!("{}: {e}", t.label));
         }
         drop(keep);
     }
@@ -425,18 +278,13 @@ async fn concurrent_starts_migrate_once() {
 
 /// URL of a PostgreSQL test database whose tables are dropped, so it needs migrating.
 async fn fresh_url(t: &TestDb) -> String {
-    let name: String = dangjian_store::on_pool!(t.db, |p| sqlx::query_scalar(
-        "SELECT current_database()::text"
-    )
-    .fetch_one(p)
-    .await)
-    .unwrap();
-    dangjian_store::on_pool!(t.db, |p| sqlx::raw_sql(
-        "DROP SCHEMA public CASCADE; CREATE SCHEMA public"
-    )
-    .execute(p)
-    .await
-    .map(|_| ()))
+    let name: String =
+        dangjian_store::on_pool!(t.db, |p| sqlx::query_scalar("SELECT current_database()::text").fetch_one(p).await)
+            .unwrap();
+    dangjian_store::on_pool!(t.db, |p| sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        .execute(p)
+        .await
+        .map(|_| ()))
     .unwrap();
     let base = std::env::var(POSTGRES_ENV).unwrap();
     let head = &base[..base.rfind('/').unwrap()];

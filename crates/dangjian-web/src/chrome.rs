@@ -34,15 +34,8 @@ impl Site {
         let g = |k: &str| s.get(k).cloned().unwrap_or_default();
         let name = g("site_name");
         Site {
-            welcome: s
-                .get("welcome")
-                .cloned()
-                .unwrap_or_else(|| format!("您好，欢迎访问{name}！")),
-            name: if name.is_empty() {
-                "机关党建网".into()
-            } else {
-                name
-            },
+            welcome: s.get("welcome").cloned().unwrap_or_else(|| format!("您好，欢迎访问{name}！")),
+            name: if name.is_empty() { "机关党建网".into() } else { name },
             domain: g("site_domain"),
             id_code: g("site_id_code"),
             owner: g("owner"),
@@ -60,10 +53,7 @@ impl Site {
 
     /// Digits of the 公安备案号, for the link to the public-security filing site.
     pub fn police_record_digits(&self) -> String {
-        self.police_record
-            .chars()
-            .filter(|c| c.is_ascii_digit())
-            .collect()
+        self.police_record.chars().filter(|c| c.is_ascii_digit()).collect()
     }
 }
 
@@ -92,10 +82,7 @@ impl Prefs {
             Some("l") => "l",
             _ => "m",
         };
-        Prefs {
-            font,
-            elder: cookies::get(headers, "elder") == Some("1"),
-        }
+        Prefs { font, elder: cookies::get(headers, "elder") == Some("1") }
     }
 }
 
@@ -115,20 +102,11 @@ pub struct Chrome {
 impl Chrome {
     /// Loads settings, channels and links; `current` is the slug to highlight
     /// (empty for the home page).
-    pub async fn load(
-        db: &Db,
-        current: &str,
-        prefs: Prefs,
-        path: String,
-    ) -> dangjian_store::Result<Chrome> {
+    pub async fn load(db: &Db, current: &str, prefs: Prefs, path: String) -> dangjian_store::Result<Chrome> {
         let settings = dangjian_store::settings::all(db).await?;
         let channels = dangjian_store::channels::list(db).await?;
         let links = dangjian_store::links::list(db).await?;
-        let mut nav = vec![NavItem {
-            href: "/".into(),
-            name: "首页".into(),
-            current: current.is_empty(),
-        }];
+        let mut nav = vec![NavItem { href: "/".into(), name: "首页".into(), current: current.is_empty() }];
         nav.extend(channels.iter().filter(|c| c.show_in_nav).map(|c| NavItem {
             href: format!("/channel/{}", c.slug),
             name: c.name.clone(),
@@ -165,11 +143,7 @@ impl Chrome {
 
     /// Link of the elder-mode toggle: it flips the mode and comes back here.
     pub fn elder_href(&self) -> String {
-        format!(
-            "/elder?on={}&back={}",
-            if self.prefs.elder { 0 } else { 1 },
-            urlencode(&self.path)
-        )
+        format!("/elder?on={}&back={}", if self.prefs.elder { 0 } else { 1 }, urlencode(&self.path))
     }
 }
 
@@ -178,9 +152,7 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -20,6 +20,12 @@ use crate::{
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// The request is malformed in a way no form can explain.
+    #[error("bad request")]
+    BadRequest,
+    /// Signed in, but this account may not do this.
+    #[error("forbidden")]
+    Forbidden,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -49,6 +55,8 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, detail) = match self {
             AppError::NotFound => (StatusCode::NOT_FOUND, None),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, None),
+            AppError::BadRequest => (StatusCode::BAD_REQUEST, None),
             AppError::Internal(d) => (StatusCode::INTERNAL_SERVER_ERROR, Some(d)),
         };
         let mut r = status.into_response();
@@ -65,12 +73,7 @@ pub async fn fallback() -> AppError {
 /// Replaces the body of every error response a handler produced with the site's own
 /// 404 or 500 page, and logs 500s with the request id.
 pub async fn render_error_pages(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
     let prefs = Prefs::from_request(req.headers(), None);
     let path = req.uri().path().to_owned();
     let resp = next.run(req).await;
@@ -88,12 +91,15 @@ pub async fn render_error_pages(State(st): State<AppState>, req: Request, next: 
     let body = body.unwrap_or_else(|| {
         format!(
             "<!doctype html><meta charset=utf-8><title>{0}</title><h1>{0}</h1><p><a href=\"/\">返回首页</a></p>",
-            if status == StatusCode::NOT_FOUND { "页面不存在" } else { "服务器内部错误" }
+            match status {
+                StatusCode::NOT_FOUND => "页面不存在",
+                StatusCode::FORBIDDEN => "没有权限",
+                _ => "服务器内部错误",
+            }
         )
     });
     let mut out = (status, Html(body)).into_response();
-    out.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out
 }
 

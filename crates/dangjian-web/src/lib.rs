@@ -1,6 +1,7 @@
 //! The HTTP face of dangjian. Handlers are thin: parse, authorise, call the store and
 //! the domain, render. Every page is server-rendered and works without JavaScript.
 
+pub mod admin;
 mod assets;
 mod chrome;
 mod cookies;
@@ -24,12 +25,10 @@ pub fn router(state: AppState) -> Router {
         .route("/article/{id}", get(portal::article::page))
         .route("/elder", get(portal::prefs::elder))
         .route("/static/{file}", get(assets::serve))
+        .merge(admin::routes(&state))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(error::fallback)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            error::render_error_pages,
-        ));
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages));
     security::apply(router).with_state(state)
 }

@@ -9,6 +9,7 @@ use axum::{
 };
 use tower::ServiceBuilder;
 use tower_http::{
+    csrf::CsrfLayer,
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
 };
@@ -28,9 +29,7 @@ struct Ids {
 impl MakeRequestId for Ids {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix))
-            .ok()
-            .map(RequestId::new)
+        HeaderValue::from_str(&format!("{:08x}-{n}", self.prefix)).ok().map(RequestId::new)
     }
 }
 
@@ -41,12 +40,13 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(
                 x_request_id.clone(),
-                Ids {
-                    prefix: fastrand::u32(..),
-                    next: Default::default(),
-                },
+                Ids { prefix: fastrand::u32(..), next: Default::default() },
             ))
             .layer(PropagateRequestIdLayer::new(x_request_id))
+            // Cross-site state-changing requests are refused from the browser's own
+            // Sec-Fetch-Site / Origin headers (the Go 1.25 scheme); SameSite=Lax session
+            // cookies are the second line.
+            .layer(CsrfLayer::new())
             .layer(SetResponseHeaderLayer::if_not_present(
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static(CSP),
@@ -59,9 +59,6 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("strict-origin-when-cross-origin"),
             ))
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::X_FRAME_OPTIONS,
-                HeaderValue::from_static("DENY"),
-            )),
+            .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"))),
     )
 }

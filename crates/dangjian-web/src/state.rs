@@ -1,5 +1,6 @@
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
+use dangjian_domain::{lockout::LockoutPolicy, password::PasswordPolicy};
 use dangjian_store::Db;
 
 use crate::views::ViewCounter;
@@ -8,13 +9,29 @@ use crate::views::ViewCounter;
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     /// How often pending view counts are written (the issue asks for at least 1/s).
-    pub flush_interval: std::time::Duration,
+    pub flush_interval: Duration,
+    /// Proxies whose `X-Forwarded-For` is believed; empty means none.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Mark cookies `Secure` (when served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request (等保: 10–30 minutes).
+    pub session_idle: Duration,
+    /// …and after this long in any case.
+    pub session_absolute: Duration,
+    pub password_policy: PasswordPolicy,
+    pub lockout: LockoutPolicy,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
-            flush_interval: std::time::Duration::from_millis(1000),
+            flush_interval: Duration::from_millis(1000),
+            trusted_proxies: Vec::new(),
+            secure_cookies: false,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(8 * 3600),
+            password_policy: PasswordPolicy::default(),
+            lockout: LockoutPolicy::default(),
         }
     }
 }
@@ -29,10 +46,6 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Self {
-        Self {
-            db,
-            views: Arc::new(ViewCounter::default()),
-            config: Arc::new(config),
-        }
+        Self { db, views: Arc::new(ViewCounter::default()), config: Arc::new(config) }
     }
 }

@@ -73,12 +73,7 @@ impl ViewCounter {
     }
 
     /// Flushes every `interval` until `stop` fires, then flushes once more.
-    pub async fn run(
-        &self,
-        db: Db,
-        interval: std::time::Duration,
-        mut stop: tokio::sync::watch::Receiver<bool>,
-    ) {
+    pub async fn run(&self, db: Db, interval: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

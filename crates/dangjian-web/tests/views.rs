@@ -20,9 +20,7 @@ async fn concurrent_views_are_counted_exactly() {
             let db = app.db().clone();
             tasks.push(tokio::spawn(async move {
                 use tower::ServiceExt;
-                let req = axum::http::Request::get(format!("/article/{id}"))
-                    .body(axum::body::Body::empty())
-                    .unwrap();
+                let req = axum::http::Request::get(format!("/article/{id}")).body(axum::body::Body::empty()).unwrap();
                 let r = app_router.oneshot(req).await.unwrap();
                 assert_eq!(r.status(), 200);
                 // Flush while views are still arriving: no delta may be lost or doubled.
@@ -68,16 +66,7 @@ async fn a_failed_flush_keeps_the_deltas() {
         app.state.views.hit(id);
         let closed = app.db().clone();
         closed.close().await;
-        assert!(
-            app.state.views.flush(&closed).await.is_err(),
-            "{}",
-            app.label()
-        );
-        assert_eq!(
-            app.state.views.unflushed(id),
-            2,
-            "{}: nothing lost",
-            app.label()
-        );
+        assert!(app.state.views.flush(&closed).await.is_err(), "{}", app.label());
+        assert_eq!(app.state.views.unflushed(id), 2, "{}: nothing lost", app.label());
     }
 }

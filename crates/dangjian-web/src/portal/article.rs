@@ -32,19 +32,12 @@ pub async fn page(
     uri: Uri,
 ) -> Result<Html<String>, AppError> {
     // Malformed ids (letters, overflow, negative) are unknown pages, not bad requests.
-    let id: i64 = raw_id
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or(AppError::NotFound)?;
+    let id: i64 = raw_id.parse().ok().filter(|n| *n > 0).ok_or(AppError::NotFound)?;
     let article = articles::get_published(&st.db, id).await?;
     let unflushed = st.views.hit(id);
     let prefs = Prefs::from_request(&headers, q.font.as_deref());
     let chrome = Chrome::load(&st.db, "", prefs, uri.path().to_owned()).await?;
-    let channel = chrome
-        .channel(article.channel_id)
-        .cloned()
-        .ok_or(StoreError::NotFound)?;
+    let channel = chrome.channel(article.channel_id).cloned().ok_or(StoreError::NotFound)?;
     let (prev, next) = articles::neighbours(&st.db, &article).await?;
     let notice = notice_block(&st, &chrome).await?;
     let mut chrome = chrome;
@@ -53,10 +46,7 @@ pub async fn page(
         n.current = n.href == format!("/channel/{}", channel.slug);
     }
     let view = ArticlePage {
-        title: format!(
-            "{} - {} - {}",
-            article.title, channel.name, chrome.site.name
-        ),
+        title: format!("{} - {} - {}", article.title, channel.name, chrome.site.name),
         meta: meta::article(&chrome.site, &channel, &article),
         published: clock::format_datetime(article.published_at),
         views: article.views + unflushed,
@@ -73,11 +63,7 @@ pub async fn page(
 async fn notice_block(st: &AppState, chrome: &Chrome) -> Result<Block, AppError> {
     let notice: Option<&Channel> = chrome.channels.iter().find(|c| c.slug == NOTICE_SLUG);
     let Some(c) = notice.or(chrome.channels.first()) else {
-        return Ok(Block {
-            slug: NOTICE_SLUG.into(),
-            name: "公告通知".into(),
-            rows: vec![],
-        });
+        return Ok(Block { slug: NOTICE_SLUG.into(), name: "公告通知".into(), rows: vec![] });
     };
     let rows = articles::latest_in_channel(&st.db, c.id, NOTICE_ROWS).await?;
     Ok(Block {

@@ -34,48 +34,25 @@ pub async fn page(
     let channel = channels::by_slug(&st.db, &slug).await?;
     let total = articles::count_in_channel(&st.db, channel.id).await?;
     // A bad or past-the-end page is a 404: a broken link, not a server fault.
-    let page = paging::page_for(q.page.as_deref(), total as u64, PAGE_SIZE)
-        .map_err(|_| AppError::NotFound)?;
-    let items =
-        articles::page_in_channel(&st.db, channel.id, page.offset as i64, i64::from(page.size))
-            .await?;
-    let chrome = Chrome::load(
-        &st.db,
-        &slug,
-        Prefs::from_request(&headers, None),
-        uri.path().to_owned(),
-    )
-    .await?;
+    let page = paging::page_for(q.page.as_deref(), total as u64, PAGE_SIZE).map_err(|_| AppError::NotFound)?;
+    let items = articles::page_in_channel(&st.db, channel.id, page.offset as i64, i64::from(page.size)).await?;
+    let chrome = Chrome::load(&st.db, &slug, Prefs::from_request(&headers, None), uri.path().to_owned()).await?;
     let href = |n: u32| {
-        if n == 1 {
-            format!("/channel/{slug}")
-        } else {
-            format!("/channel/{slug}?page={n}")
-        }
+        if n == 1 { format!("/channel/{slug}") } else { format!("/channel/{slug}?page={n}") }
     };
     let page_links = paging::page_links(page.number, page.count, 3)
         .into_iter()
-        .map(|n| PageLink {
-            number: n,
-            href: n.map(href).unwrap_or_default(),
-            current: n == Some(page.number),
-        })
+        .map(|n| PageLink { number: n, href: n.map(href).unwrap_or_default(), current: n == Some(page.number) })
         .collect();
     let title = if page.number > 1 {
-        format!(
-            "{} - 第{}页 - {}",
-            channel.name, page.number, chrome.site.name
-        )
+        format!("{} - 第{}页 - {}", channel.name, page.number, chrome.site.name)
     } else {
         format!("{} - {}", channel.name, chrome.site.name)
     };
     let view = ChannelPage {
         title,
         meta: meta::column(&chrome.site, &channel),
-        rows: items
-            .iter()
-            .map(|a| Row::new(a, LIST_TITLE_WIDTH))
-            .collect(),
+        rows: items.iter().map(|a| Row::new(a, LIST_TITLE_WIDTH)).collect(),
         total,
         prev_href: (page.number > 1).then(|| href(page.number - 1)),
         next_href: (page.number < page.count).then(|| href(page.number + 1)),

@@ -18,18 +18,8 @@ use crate::{
 /// Titles per channel block.
 const BLOCK_ROWS: i64 = 8;
 
-pub async fn page(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Html<String>, AppError> {
-    let chrome = Chrome::load(
-        &st.db,
-        "",
-        Prefs::from_request(&headers, None),
-        uri.path().to_owned(),
-    )
-    .await?;
+pub async fn page(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Result<Html<String>, AppError> {
+    let chrome = Chrome::load(&st.db, "", Prefs::from_request(&headers, None), uri.path().to_owned()).await?;
     let mut notice = None;
     let mut blocks = Vec::new();
     for c in &chrome.channels {
@@ -37,23 +27,12 @@ pub async fn page(
         let block = Block {
             slug: c.slug.clone(),
             name: c.name.clone(),
-            rows: rows
-                .iter()
-                .map(|a| Row::new(a, BLOCK_TITLE_WIDTH))
-                .collect(),
+            rows: rows.iter().map(|a| Row::new(a, BLOCK_TITLE_WIDTH)).collect(),
         };
-        if c.slug == NOTICE_SLUG {
-            notice = Some(block)
-        } else {
-            blocks.push(block)
-        }
+        if c.slug == NOTICE_SLUG { notice = Some(block) } else { blocks.push(block) }
     }
     let mut heads = articles::headlines(&st.db, 7).await?;
-    let lead = if heads.is_empty() {
-        None
-    } else {
-        Some(heads.remove(0))
-    };
+    let lead = if heads.is_empty() { None } else { Some(heads.remove(0)) };
     let lead_summary = match &lead {
         Some(l) => {
             let a = articles::get_published(&st.db, l.id).await?;

@@ -11,11 +11,7 @@ pub type Meta = Vec<(&'static str, String)>;
 
 /// SiteName, SiteDomain, SiteIDCode.
 pub fn site(site: &Site) -> Meta {
-    vec![
-        ("SiteName", site.name.clone()),
-        ("SiteDomain", site.domain.clone()),
-        ("SiteIDCode", site.id_code.clone()),
-    ]
+    vec![("SiteName", site.name.clone()), ("SiteDomain", site.domain.clone()), ("SiteIDCode", site.id_code.clone())]
 }
 
 /// The site tags plus Keywords and Description, for the home page.
@@ -41,14 +37,7 @@ pub fn article(s: &Site, c: &Channel, a: &Article) -> Meta {
     let mut m = column(s, c);
     m.push(("ArticleTitle", a.title.clone()));
     m.push(("PubDate", clock::format_minute(a.published_at)));
-    m.push((
-        "ContentSource",
-        if a.source_unit.is_empty() {
-            s.name.clone()
-        } else {
-            a.source_unit.clone()
-        },
-    ));
+    m.push(("ContentSource", if a.source_unit.is_empty() { s.name.clone() } else { a.source_unit.clone() }));
     m.push(("Keywords", a.keywords.clone()));
     m.push(("Description", a.summary.clone()));
     m.push(("Author", a.publisher.clone()));

@@ -24,10 +24,7 @@ fn safe_back(back: Option<&str>) -> &str {
 
 pub async fn elder(Query(q): Query<ElderQuery>) -> Response {
     let on = q.on.as_deref() == Some("1");
-    let cookie = format!(
-        "elder={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        if on { 1 } else { 0 }
-    );
+    let cookie = format!("elder={}; Path=/; Max-Age=31536000; SameSite=Lax", if on { 1 } else { 0 });
     let back = safe_back(q.back.as_deref());
     let mut r = StatusCode::SEE_OTHER.into_response();
     if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(back)) {

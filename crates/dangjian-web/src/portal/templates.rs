@@ -76,15 +76,10 @@ pub struct ErrorPage {
 impl ErrorPage {
     pub fn new(chrome: Chrome, status: StatusCode, request_id: String) -> Self {
         let (heading, message) = match status {
-            StatusCode::NOT_FOUND => (
-                "页面不存在",
-                "您访问的页面不存在或已被删除，请检查网址是否正确。",
-            ),
+            StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在或已被删除，请检查网址是否正确。"),
             StatusCode::BAD_REQUEST => ("请求有误", "请求的参数不正确，请返回后重试。"),
-            _ => (
-                "服务器暂时无法处理您的请求",
-                "请稍后再试。如问题持续出现，请联系网站管理员。",
-            ),
+            StatusCode::FORBIDDEN => ("没有权限", "您的账号没有执行此操作的权限。如需开通，请联系安全管理员。"),
+            _ => ("服务器暂时无法处理您的请求", "请稍后再试。如问题持续出现，请联系网站管理员。"),
         };
         let title = format!("{heading} - {}", chrome.site.name);
         let meta = super::meta::site(&chrome.site);

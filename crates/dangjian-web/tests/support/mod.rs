@@ -46,22 +46,11 @@ impl App {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let resp = self.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024)
-            .await
-            .unwrap();
-        Response {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await.unwrap();
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 }
 
@@ -73,10 +62,7 @@ pub struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
     /// Content of `<meta name="NAME" content="…">`.
@@ -94,15 +80,8 @@ impl Response {
 
     /// Text between the first `start` marker and the next `end` after it.
     pub fn between(&self, start: &str, end: &str) -> String {
-        let s = self
-            .body
-            .find(start)
-            .unwrap_or_else(|| panic!("{start} not in page"))
-            + start.len();
-        let e = self.body[s..]
-            .find(end)
-            .map(|e| e + s)
-            .unwrap_or(self.body.len());
+        let s = self.body.find(start).unwrap_or_else(|| panic!("{start} not in page")) + start.len();
+        let e = self.body[s..].find(end).map(|e| e + s).unwrap_or(self.body.len());
         self.body[s..e].to_owned()
     }
 }
@@ -112,11 +91,7 @@ pub async fn apps() -> Vec<App> {
     let mut out = Vec::new();
     for test_db in TestDb::all().await {
         let state = AppState::new(test_db.db.clone(), WebConfig::default());
-        out.push(App {
-            router: dangjian_web::router(state.clone()),
-            state,
-            test_db,
-        });
+        out.push(App { router: dangjian_web::router(state.clone()), state, test_db });
     }
     out
 }
@@ -132,8 +107,7 @@ pub struct Fixture {
     pub long_title: String,
 }
 
-pub const LONG_TITLE: &str =
-    "关于印发《市直机关党员领导干部参加所在党支部组织生活会实施办法（2024年修订版）》的通知";
+pub const LONG_TITLE: &str = "关于印发《市直机关党员领导干部参加所在党支部组织生活会实施办法（2024年修订版）》的通知";
 
 /// Known content: settings, three channels (one empty), 45 news articles an hour
 /// apart, 3 notices (one with a long title), a draft, and two link rows.
@@ -164,15 +138,9 @@ pub async fn fixture(db: &Db) -> Fixture {
         keywords: "栏目关键词",
         sort_order: order,
     };
-    let notice = channels::insert(db, &ch("gonggao", "公告通知", 10), T0)
-        .await
-        .unwrap();
-    let news = channels::insert(db, &ch("dongtai", "党建动态", 20), T0)
-        .await
-        .unwrap();
-    let empty = channels::insert(db, &ch("tashan", "他山之石", 30), T0)
-        .await
-        .unwrap();
+    let notice = channels::insert(db, &ch("gonggao", "公告通知", 10), T0).await.unwrap();
+    let news = channels::insert(db, &ch("dongtai", "党建动态", 20), T0).await.unwrap();
+    let empty = channels::insert(db, &ch("tashan", "他山之石", 30), T0).await.unwrap();
     let art = |channel_id, title: String, at: i64| NewArticle {
         channel_id,
         summary: format!("{title}的摘要"),
@@ -188,9 +156,7 @@ pub async fn fixture(db: &Db) -> Fixture {
         created_at: at - HOUR,
         ..Default::default()
     };
-    let rows: Vec<NewArticle> = (0..45)
-        .map(|i| art(news, format!("党建动态第{i:02}篇"), T0 + i * HOUR))
-        .collect();
+    let rows: Vec<NewArticle> = (0..45).map(|i| art(news, format!("党建动态第{i:02}篇"), T0 + i * HOUR)).collect();
     let news_ids = articles::insert_many(db, &rows).await.unwrap();
     let mut notices = vec![
         art(notice, "关于开展主题党日活动的通知".into(), T0 + 100 * HOUR),
@@ -209,12 +175,5 @@ pub async fn fixture(db: &Db) -> Fixture {
     ] {
         links::insert(db, g, n, u, o).await.unwrap();
     }
-    Fixture {
-        notice,
-        news,
-        empty,
-        news_ids,
-        draft,
-        long_title: LONG_TITLE.into(),
-    }
+    Fixture { notice, news, empty, news_ids, draft, long_title: LONG_TITLE.into() }
 }

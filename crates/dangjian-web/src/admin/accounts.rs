@@ -1,0 +1,199 @@
+//! `/admin/users`: the 安全管理员 creates accounts and gives roles, with the 三员 rule.
+
+use askama::Template;
+use axum::{
+    extract::{RawForm, State},
+    response::{Html, IntoResponse, Response},
+};
+use dangjian_domain::{
+    clock,
+    roles::{self, Role},
+};
+use dangjian_store::{StoreError, users};
+
+use super::{
+    audit_trail::{self, Actor},
+    current::CurrentUser,
+    nav::Frame,
+    passwords,
+};
+use crate::{AppError, AppState};
+
+pub struct UserRow {
+    pub username: String,
+    pub display_name: String,
+    pub roles: String,
+    pub totp: bool,
+    pub last_login: String,
+    pub disabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    title: &'static str,
+    page: Frame,
+    rows: Vec<UserRow>,
+    role_choices: Vec<(&'static str, &'static str)>,
+    error: String,
+    form_username: String,
+    form_display: String,
+}
+
+async fn render(
+    st: &AppState,
+    me: &CurrentUser,
+    page: Frame,
+    error: String,
+    form: (String, String),
+) -> Result<Response, AppError> {
+    let mut rows = Vec::new();
+    for u in users::list(&st.db).await? {
+        let codes = users::roles(&st.db, u.id).await?;
+        rows.push(UserRow {
+            roles: codes.iter().filter_map(|c| Role::from_code(c)).map(|r| r.name()).collect::<Vec<_>>().join("、"),
+            last_login: u.last_login_at.map(clock::format_datetime).unwrap_or_else(|| "从未登录".into()),
+            username: u.username,
+            display_name: u.display_name,
+            totp: u.totp_enabled,
+            disabled: u.disabled,
+        });
+    }
+    let _ = me;
+    let p = UsersPage {
+        title: "账号管理",
+        page,
+        rows,
+        role_choices: Role::ALL.iter().map(|r| (r.code(), r.name())).collect(),
+        error,
+        form_username: form.0,
+        form_display: form.1,
+    };
+    Ok(Html(p.render()?).into_response())
+}
+
+pub async fn list(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    me.require(&[Role::Secadmin])?;
+    render(&st, &me, Frame::for_user(&me), String::new(), Default::default()).await
+}
+
+/// Checks a new account's name and roles; returns the message to show.
+pub fn validate(username: &str, role_codes: &[String]) -> Result<Vec<Role>, String> {
+    let ok_name = (3..=64).contains(&username.len())
+        && username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if !ok_name {
+        return Err("用户名须为 3–64 位字母、数字、下划线、点或连字符".into());
+    }
+    let mut roles = Vec::new();
+    for c in role_codes {
+        roles.push(Role::from_code(c).ok_or_else(|| format!("未知角色：{c}"))?);
+    }
+    if roles.is_empty() {
+        return Err("请至少选择一个角色".into());
+    }
+    roles::check_combination(&roles).map_err(|e| e.to_string())?;
+    Ok(roles)
+}
+
+pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): RawForm) -> Result<Response, AppError> {
+    me.require(&[Role::Secadmin])?;
+    // Repeated `roles` fields: parse the body by hand (serde_urlencoded has no Vec).
+    let mut username = String::new();
+    let mut display = String::new();
+    let mut role_codes = Vec::new();
+    for (k, v) in form_pairs(&body) {
+        match k.as_str() {
+            "username" => username = v.trim().to_owned(),
+            "display_name" => display = v.trim().chars().take(64).collect(),
+            "roles" => role_codes.push(v),
+            _ => {}
+        }
+    }
+    let roles = match validate(&username, &role_codes) {
+        Ok(r) => r,
+        Err(msg) => return render(&st, &me, Frame::for_user(&me), msg, (username, display)).await,
+    };
+    let password = passwords::random_password();
+    let hash = passwords::hash(password.clone()).await?;
+    let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+    let new = users::NewUser {
+        username: &username,
+        display_name: &display,
+        password_hash: &hash,
+        roles: &codes,
+        must_change_password: true,
+        source_unit: "",
+        review_level: 0,
+    };
+    match users::create(&st.db, &new, clock::now_micros()).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => {
+            return render(&st, &me, Frame::for_user(&me), format!("用户名“{username}”已存在"), (username, display))
+                .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit_trail::record(&st, Actor::User(&me), "user.create", &username, audit_trail::SUCCESS, &codes.join(","))
+        .await?;
+    let flash = format!("账号“{username}”已创建，初始密码：{password}（只显示这一次，请当面或通过安全渠道交给本人）");
+    render(&st, &me, Frame::for_user(&me).with_flash(flash), String::new(), Default::default()).await
+}
+
+/// `application/x-www-form-urlencoded` pairs, keeping repeated keys.
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let s = String::from_utf8_lossy(body);
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_keep_repeats_and_decode() {
+        let p = form_pairs(b"username=zhang+san&roles=editor&roles=reviewer&x=%E5%85%9A%zz");
+        assert_eq!(p[0], ("username".into(), "zhang san".into()));
+        assert_eq!(p[1].1, "editor");
+        assert_eq!(p[2].1, "reviewer");
+        assert_eq!(p[3].1, "党%zz");
+    }
+
+    #[test]
+    fn validation_messages() {
+        assert!(validate("ab", &["editor".into()]).unwrap_err().contains("3–64"));
+        assert!(validate("zhangsan", &[]).unwrap_err().contains("至少"));
+        assert!(validate("zhangsan", &["root".into()]).unwrap_err().contains("未知角色"));
+        assert!(validate("zhangsan", &["sysadmin".into(), "auditor".into()]).unwrap_err().contains("三员"));
+        assert_eq!(validate("zhang.san", &["editor".into(), "reviewer".into()]).unwrap().len(), 2);
+    }
+}

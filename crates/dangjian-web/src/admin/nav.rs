@@ -1,0 +1,63 @@
+//! The admin modules each role sees, and the frame around every admin page.
+
+use dangjian_domain::roles::Role;
+
+use super::current::CurrentUser;
+
+/// One module of the backend.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub href: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Roles that may open it.
+    pub roles: &'static [Role],
+}
+
+/// Every module, in menu order. The server checks the same roles in each handler; the
+/// menu only hides what would answer 403.
+pub const MODULES: &[Module] = &[
+    Module {
+        href: "/admin/users",
+        name: "账号管理",
+        summary: "创建账号、分配角色（三员分立）",
+        roles: &[Role::Secadmin],
+    },
+    Module {
+        href: "/admin/settings",
+        name: "站点设置",
+        summary: "网站名称、页脚信息、备案号",
+        roles: &[Role::Sysadmin],
+    },
+    Module {
+        href: "/admin/audit", name: "审计日志", summary: "登录与操作记录的查询、导出", roles: &[Role::Auditor]
+    },
+];
+
+/// The modules this account may open.
+pub fn modules(me: &CurrentUser) -> Vec<Module> {
+    MODULES.iter().filter(|m| m.roles.iter().any(|r| me.has(*r))).cloned().collect()
+}
+
+/// Common data of every admin page.
+pub struct Frame {
+    pub me: Option<CurrentUser>,
+    pub nav: Vec<Module>,
+    pub flash: String,
+    pub css: &'static str,
+}
+
+impl Frame {
+    pub fn anonymous() -> Frame {
+        Frame { me: None, nav: vec![], flash: String::new(), css: crate::assets::admin_css_url() }
+    }
+
+    pub fn for_user(me: &CurrentUser) -> Frame {
+        Frame { nav: modules(me), me: Some(me.clone()), flash: String::new(), css: crate::assets::admin_css_url() }
+    }
+
+    pub fn with_flash(mut self, flash: impl Into<String>) -> Frame {
+        self.flash = flash.into();
+        self
+    }
+}

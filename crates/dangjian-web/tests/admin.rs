@@ -1,0 +1,369 @@
+//! The editorial backend's accounts, sign-in, permissions and audit, on both backends.
+
+mod support;
+
+use std::net::SocketAddr;
+
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{Request, StatusCode},
+};
+use dangjian_domain::{clock, roles::Role};
+use dangjian_store::{audit, users};
+use dangjian_web::admin::{ROUTES, passwords};
+use support::{App, Response, apps, fixture};
+use tower::ServiceExt;
+
+const PW: &str = "Dangjian#2024";
+
+/// A browser-like client: keeps the session cookie, sends same-origin headers.
+struct Client<'a> {
+    app: &'a App,
+    cookie: Option<String>,
+    ip: SocketAddr,
+}
+
+impl<'a> Client<'a> {
+    fn new(app: &'a App) -> Self {
+        Client { app, cookie: None, ip: "192.0.2.10:5000".parse().unwrap() }
+    }
+
+    async fn send(&mut self, method: &str, uri: &str, form: Option<&str>, extra: &[(&str, &str)]) -> Response {
+        let mut req = Request::builder().method(method).uri(uri).header("host", "localhost");
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c.as_str());
+        }
+        if form.is_some() {
+            req = req.header("content-type", "application/x-www-form-urlencoded");
+            if !extra.iter().any(|(k, _)| *k == "sec-fetch-site") {
+                req = req.header("sec-fetch-site", "same-origin");
+            }
+        }
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(Body::from(form.unwrap_or("").to_owned())).unwrap();
+        req.extensions_mut().insert(ConnectInfo(self.ip));
+        let resp = self.app.router.clone().oneshot(req).await.unwrap();
+        if let Some(sc) = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
+            let pair = sc.split(';').next().unwrap().to_owned();
+            // An emptied cookie (logout) means no cookie.
+            self.cookie = if pair.ends_with('=') || sc.contains("Max-Age=0") { None } else { Some(pair) };
+        }
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 16 << 20).await.unwrap();
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&mut self, uri: &str) -> Response {
+        self.send("GET", uri, None, &[]).await
+    }
+
+    async fn post(&mut self, uri: &str, form: &str) -> Response {
+        self.send("POST", uri, Some(form), &[]).await
+    }
+
+    async fn login(&mut self, user: &str, pw: &str) -> Response {
+        self.post("/admin/login", &format!("username={user}&password={}", urlenc(pw))).await
+    }
+}
+
+fn urlenc(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+/// Creates an account with password `PW` that needs no change.
+async fn account(app: &App, name: &str, roles: &[&str]) -> i64 {
+    let hash = passwords::hash(PW.into()).await.unwrap();
+    let id = users::create(
+        app.db(),
+        &users::NewUser {
+            username: name,
+            display_name: "测试",
+            password_hash: &hash,
+            roles,
+            must_change_password: false,
+            source_unit: "",
+            review_level: 0,
+        },
+        clock::now_micros(),
+    )
+    .await
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn first_sign_in_forces_a_password_change() {
+    for app in apps().await {
+        let l = app.label();
+        let hash = passwords::hash(PW.into()).await.unwrap();
+        users::create(
+            app.db(),
+            &users::NewUser {
+                username: "newbie",
+                display_name: "新人",
+                password_hash: &hash,
+                roles: &["editor"],
+                must_change_password: true,
+                source_unit: "",
+                review_level: 0,
+            },
+            clock::now_micros(),
+        )
+        .await
+        .unwrap();
+        let mut c = Client::new(&app);
+        assert_eq!(c.get("/admin").await.header("location"), "/admin/login", "{l}: anonymous goes to sign-in");
+        let r = c.login("newbie", PW).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(r.header("location"), "/admin/password", "{l}");
+        let cookie = r.header("set-cookie").to_owned();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{l}: {cookie}");
+        // Every other page sends the account back to change the password.
+        assert_eq!(c.get("/admin").await.header("location"), "/admin/password", "{l}");
+        // Policy errors in Chinese, nothing changed.
+        let r = c.post("/admin/password", &format!("current={}&new=short&confirm=short", urlenc(PW))).await;
+        assert!(r.body.contains("密码长度至少为 8 位"), "{l}");
+        let r = c.post("/admin/password", &format!("current={0}&new={0}&confirm={0}", urlenc(PW))).await;
+        assert!(r.body.contains("最近 5 次"), "{l}: reuse refused");
+        let r = c.post("/admin/password", "current=wrong&new=Xx1%21abcdef&confirm=Xx1%21abcdef").await;
+        assert!(r.body.contains("当前密码不正确"), "{l}");
+        let r =
+            c.post("/admin/password", &format!("current={}&new=Xx1%21abcdef&confirm=Xx1%21abcdeg", urlenc(PW))).await;
+        assert!(r.body.contains("两次输入"), "{l}");
+        let r =
+            c.post("/admin/password", &format!("current={}&new=Xx1%21abcdef&confirm=Xx1%21abcdef", urlenc(PW))).await;
+        assert_eq!(r.header("location"), "/admin?changed=1", "{l}");
+        let r = c.get("/admin?changed=1").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert!(r.body.contains("密码已修改"), "{l}");
+        // The old password no longer works.
+        let mut d = Client::new(&app);
+        assert!(d.login("newbie", PW).await.body.contains("用户名或密码错误"), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_and_the_address() {
+    for app in apps().await {
+        let l = app.label();
+        account(&app, "editor1", &["editor"]).await;
+        account(&app, "editor2", &["editor"]).await;
+        let mut c = Client::new(&app);
+        for i in 0..5 {
+            let r = c.login("editor1", "wrong-password").await;
+            assert!(r.body.contains("用户名或密码错误"), "{l}: attempt {i}");
+        }
+        let r = c.login("editor1", PW).await;
+        assert!(r.body.contains("已被锁定"), "{l}: right password refused while locked");
+        // The same account from another address is locked too.
+        let mut other = Client::new(&app);
+        other.ip = "198.51.100.3:1".parse().unwrap();
+        assert!(other.login("editor1", PW).await.body.contains("已被锁定"), "{l}");
+        // Another account from the locked address is locked as well (per-IP counter).
+        assert!(c.login("editor2", PW).await.body.contains("已被锁定"), "{l}");
+        // Another account from another address is fine.
+        assert_eq!(other.login("editor2", PW).await.header("location"), "/admin", "{l}");
+        // Every attempt is in the audit log.
+        let rows =
+            audit::list(app.db(), &audit::Filter { action: Some("login".into()), limit: 100, ..Default::default() })
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), 9, "{l}");
+        assert_eq!(rows.iter().filter(|r| r.outcome == "denied").count(), 3, "{l}");
+        assert!(rows.iter().all(|r| !r.client_ip.is_empty() && r.request_id != "-"), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_accounts_get_the_same_answer() {
+    for app in apps().await {
+        let mut c = Client::new(&app);
+        let r = c.login("nobody", PW).await;
+        assert!(r.body.contains("用户名或密码错误"), "{}", app.label());
+        let r = c.post("/admin/login", "username=&password=").await;
+        assert!(r.body.contains("请输入用户名和密码"), "{}", app.label());
+        let r = c.post("/admin/login", "garbage").await;
+        assert!(r.status == StatusCode::OK || r.status.is_client_error(), "{}: {}", app.label(), r.status);
+    }
+}
+
+#[tokio::test]
+async fn every_admin_route_checks_the_role_on_the_server() {
+    for app in apps().await {
+        let l = app.label();
+        let _f = fixture(app.db()).await;
+        // Which roles may use which route (besides the pages every account has).
+        let allowed = |path: &str| -> &[Role] {
+            match path {
+                "/admin/users" => &[Role::Secadmin],
+                "/admin/settings" => &[Role::Sysadmin],
+                "/admin/audit" | "/admin/audit/export.csv" => &[Role::Auditor],
+                _ => &Role::ALL,
+            }
+        };
+        // Anonymous: sign in first.
+        let mut anon = Client::new(&app);
+        for (method, path) in ROUTES {
+            let r = anon.send(method, path, (*method == "POST").then_some(""), &[]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: anonymous {method} {path}");
+            assert_eq!(r.header("location"), "/admin/login", "{l}: anonymous {method} {path}");
+        }
+        for role in Role::ALL {
+            let name = format!("u_{}", role.code());
+            account(&app, &name, &[role.code()]).await;
+            let mut c = Client::new(&app);
+            assert_eq!(c.login(&name, PW).await.header("location"), "/admin", "{l}: {role:?} signs in");
+            for (method, path) in ROUTES {
+                let ok = allowed(path).contains(&role);
+                // An empty form: allowed roles get a form error or a redirect, never a 403.
+                let r = c.send(method, path, (*method == "POST").then_some(""), &[]).await;
+                if ok {
+                    assert_ne!(r.status, StatusCode::FORBIDDEN, "{l}: {role:?} {method} {path}");
+                    assert!(
+                        r.status.is_success() || r.status.is_redirection(),
+                        "{l}: {role:?} {method} {path}: {}",
+                        r.status
+                    );
+                } else {
+                    assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}: {role:?} {method} {path}");
+                    assert!(r.body.contains("没有权限"), "{l}");
+                }
+            }
+            // The menu shows only what the role may open.
+            let home = c.get("/admin").await.body;
+            assert_eq!(home.contains("href=\"/admin/audit\""), role == Role::Auditor, "{l}: {role:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn accounts_follow_the_three_admin_rule_and_show_the_password_once() {
+    for app in apps().await {
+        let l = app.label();
+        account(&app, "sec", &["secadmin"]).await;
+        let mut c = Client::new(&app);
+        c.login("sec", PW).await;
+        let r = c.post("/admin/users", "username=combo&display_name=x&roles=sysadmin&roles=auditor").await;
+        assert!(r.body.contains("三员分立"), "{l}");
+        assert!(users::by_username(app.db(), "combo").await.unwrap().is_none(), "{l}: nothing written");
+        let r = c.post("/admin/users", "username=a%3Cb&roles=editor").await;
+        assert!(r.body.contains("用户名须为"), "{l}");
+        let r = c
+            .post("/admin/users", "username=zhangsan&display_name=%E5%BC%A0%E4%B8%89&roles=editor&roles=reviewer")
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        let shown = r.between("初始密码：", "（");
+        assert!(shown.len() >= 12, "{l}: {shown}");
+        assert!(!c.get("/admin/users").await.body.contains(&shown), "{l}: shown only once");
+        let dup = c.post("/admin/users", "username=zhangsan&roles=editor").await;
+        assert!(dup.body.contains("已存在"), "{l}");
+        // The new account signs in with it and must change it.
+        let mut z = Client::new(&app);
+        assert_eq!(z.login("zhangsan", &shown).await.header("location"), "/admin/password", "{l}");
+        let ev = audit::list(
+            app.db(),
+            &audit::Filter { action: Some("user.create".into()), limit: 10, ..Default::default() },
+        )
+        .await
+        .unwrap();
+        assert_eq!(ev.len(), 1, "{l}");
+        assert_eq!((ev[0].username.as_str(), ev[0].target.as_str()), ("sec", "zhangsan"), "{l}");
+        assert!(!ev[0].detail.contains(&shown), "{l}: the password is not audited");
+    }
+}
+
+#[tokio::test]
+async fn logout_destroys_the_session_and_cross_site_posts_are_refused() {
+    for app in apps().await {
+        let l = app.label();
+        account(&app, "sys", &["sysadmin"]).await;
+        let mut c = Client::new(&app);
+        c.login("sys", PW).await;
+        let stolen = c.cookie.clone().unwrap();
+        assert_eq!(c.get("/admin/settings").await.status, StatusCode::OK, "{l}");
+        // A cross-site form post (CSRF) is refused before it reaches the handler.
+        let r = c.send("POST", "/admin/settings", Some("site_name=x"), &[("sec-fetch-site", "cross-site")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+        let r = c.send("POST", "/admin/logout", Some(""), &[]).await;
+        assert_eq!(r.header("location"), "/admin/login", "{l}");
+        // The old cookie is worthless now.
+        let mut replay = Client::new(&app);
+        replay.cookie = Some(stolen);
+        assert_eq!(replay.get("/admin/settings").await.header("location"), "/admin/login", "{l}");
+    }
+}
+
+#[tokio::test]
+async fn settings_are_validated_audited_and_shown_on_the_portal() {
+    for app in apps().await {
+        let l = app.label();
+        let _f = fixture(app.db()).await;
+        account(&app, "sys", &["sysadmin"]).await;
+        let mut c = Client::new(&app);
+        c.login("sys", PW).await;
+        let form = |name: &str, code: &str| {
+            format!(
+                "site_name={}&site_domain=www.x.gov.cn&owner=o&host_unit=h&icp=icp&site_id_code={code}&copyright_year=2013",
+                urlenc(name)
+            )
+        };
+        let r = c.post("/admin/settings", &form("", "12345")).await;
+        assert!(r.body.contains("“网站名称”不能为空") && r.body.contains("10 位"), "{l}");
+        assert!(app.get("/").await.body.contains("测试市机关党建网"), "{l}: nothing written");
+        let r = c.post("/admin/settings", &form("新名称机关党建网", "4100000002")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert!(app.get("/").await.body.contains("<title>新名称机关党建网</title>"), "{l}");
+        let ev = audit::list(
+            app.db(),
+            &audit::Filter { action: Some("settings.update".into()), limit: 5, ..Default::default() },
+        )
+        .await
+        .unwrap();
+        assert_eq!(ev.len(), 1, "{l}");
+        assert!(ev[0].detail.contains("site_name"), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn the_auditor_reads_and_exports_and_the_chain_verifies() {
+    for app in apps().await {
+        let l = app.label();
+        account(&app, "aud", &["auditor"]).await;
+        let mut c = Client::new(&app);
+        c.login("nobody", "x").await;
+        c.login("aud", PW).await;
+        let r = c.get("/admin/audit?username=nobody").await;
+        assert!(r.body.contains("<td>nobody</td>") && !r.body.contains("<td>aud</td>"), "{l}");
+        let r = c.get("/admin/audit?from=2020-13-45").await;
+        assert!(r.body.contains("起始日期格式"), "{l}");
+        let csv = c.get("/admin/audit/export.csv").await;
+        assert_eq!(csv.status, StatusCode::OK, "{l}");
+        assert!(csv.header("content-type").starts_with("text/csv"), "{l}");
+        assert!(csv.header("content-disposition").contains("filename*=UTF-8''"), "{l}");
+        assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("\"nobody\""), "{l}");
+        assert_eq!(audit::verify(app.db()).await.unwrap(), Ok(3), "{l}: two logins and the export");
+    }
+}
+
+#[tokio::test]
+async fn sessions_end_after_the_absolute_lifetime() {
+    for app in apps().await {
+        let l = app.label();
+        account(&app, "sys", &["sysadmin"]).await;
+        let mut c = Client::new(&app);
+        c.login("sys", PW).await;
+        assert_eq!(c.get("/admin").await.status, StatusCode::OK, "{l}");
+        // Age the sign-in time inside the stored session by nine hours.
+        let id = c.cookie.clone().unwrap().split_once('=').unwrap().1.to_owned();
+        let data = dangjian_store::sessions::load(app.db(), &id, clock::now_micros()).await.unwrap().unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(&data).unwrap();
+        let at = v["login_at"].as_i64().unwrap();
+        v["login_at"] = serde_json::json!(at - 9 * 3_600_000_000i64);
+        dangjian_store::sessions::save(app.db(), &id, &v.to_string(), clock::now_micros() + 600_000_000).await.unwrap();
+        assert_eq!(c.get("/admin").await.header("location"), "/admin/login", "{l}");
+    }
+}

@@ -6,11 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "dangjian",
-    version,
-    about = "机关党建网：门户、内容管理与智慧党建平台"
-)]
+#[command(name = "dangjian", version, about = "机关党建网：门户、内容管理与智慧党建平台")]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -40,6 +36,36 @@ pub enum Command {
     Migrate,
     /// Fill an empty database with generated demo content.
     Demo(DemoArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an account; the password comes from DANGJIAN_PASSWORD or a prompt.
+    Create(AdminCreateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AdminCreateArgs {
+    #[arg(long)]
+    pub username: String,
+    /// Role code: sysadmin, secadmin, auditor, editor, reviewer, contributor, officer, member.
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
+    /// Name shown in the backend.
+    #[arg(long, default_value = "")]
+    pub display_name: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exit status 0 only when it is intact.
+    Verify,
 }
 
 #[derive(Args, Debug)]

@@ -1,14 +1,15 @@
 //! The subcommands.
 
-use std::{process::ExitCode, time::Duration};
+use std::process::ExitCode;
 
 use anyhow::Context;
 use dangjian_domain::clock;
 use dangjian_store::{Db, articles};
-use dangjian_web::{AppState, WebConfig};
+use dangjian_web::AppState;
 
 use crate::{
-    cli::{Command, DemoArgs, ServeArgs},
+    accounts::{admin_create, bootstrap_admin},
+    cli::{AdminCommand, AuditCommand, Command, DemoArgs, ServeArgs},
     config::Config,
     progress,
 };
@@ -21,12 +22,30 @@ pub async fn dispatch(cmd: Command, cfg: Config) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve(args, cfg).await,
         Command::Migrate => {
             let db = Db::open(&cfg.connect_options(true)).await?;
-            println!(
-                "数据库已是最新版本 (migrations applied, backend {:?})",
-                db.backend()
-            );
+            println!("数据库已是最新版本 (migrations applied, backend {:?})", db.backend());
             db.close().await;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin(AdminCommand::Create(args)) => {
+            let db = Db::open(&cfg.connect_options(false)).await?;
+            let r = admin_create(&db, &args).await;
+            db.close().await;
+            r.map(|_| ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = Db::open(&cfg.connect_options(false)).await?;
+            let r = dangjian_store::audit::verify(&db).await;
+            db.close().await;
+            match r? {
+                Ok(n) => {
+                    println!("审计日志完整：共 {n} 条记录，哈希链无断裂 (audit chain intact, {n} records)");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(b) => {
+                    println!("审计日志被篡改：第 {} 条记录起链条断裂 (broken at record {}: {})", b.id, b.id, b.reason);
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
         Command::Demo(args) => {
             let db = Db::open(&cfg.connect_options(true)).await?;
@@ -43,17 +62,16 @@ async fn demo(db: &Db, args: &DemoArgs) -> anyhow::Result<()> {
     }
     let pb = progress::bar(args.articles as u64, "生成演示数据");
     let started = std::time::Instant::now();
-    let opts = dangjian_demo::DemoOptions {
-        articles: args.articles,
-        seed: args.seed,
-        now_micros: clock::now_micros(),
-    };
+    let opts = dangjian_demo::DemoOptions { articles: args.articles, seed: args.seed, now_micros: clock::now_micros() };
     let summary = dangjian_demo::generate(db, &opts, &|done, _total| pb.set_position(done))
         .await
         .context("demo generation failed")?;
     pb.finish_and_clear();
     println!(
-        "已生成演示数据：{summary}，用时 {:.1} 秒",
+        "已生成演示数据：{} 个栏目、{} 篇文章（{} 篇已发布），用时 {:.1} 秒",
+        summary.channels,
+        summary.articles,
+        summary.published,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -63,25 +81,13 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let db = Db::open(&cfg.connect_options(args.demo)).await?;
     if args.demo && articles::count_all(&db).await? == 0 {
-        demo(
-            &db,
-            &DemoArgs {
-                articles: SERVE_DEMO_ARTICLES,
-                seed: 20211,
-            },
-        )
-        .await?;
+        demo(&db, &DemoArgs { articles: SERVE_DEMO_ARTICLES, seed: 20211 }).await?;
     }
-    let listener = tokio::net::TcpListener::bind(&cfg.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(
-        db.clone(),
-        WebConfig {
-            flush_interval: Duration::from_millis(cfg.flush_interval_ms),
-        },
-    );
+    bootstrap_admin(&db).await?;
+    let state = AppState::new(db.clone(), cfg.web_config()?);
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let views = state.views.clone();
@@ -92,10 +98,7 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     let app = dangjian_web::router(state);
     println!("门户已启动：http://{addr}/  (按 Ctrl+C 停止)");
     tracing::info!(%addr, ms = started.elapsed().as_millis() as u64, "listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
 
     // Stop taking requests first, then write what is pending, then close the pool.
     let _ = stop_tx.send(true);

@@ -1,6 +1,7 @@
 //! The `dangjian` command: one program that serves the portal, migrates the database
 //! and generates demo content. Subcommands share `--config`, `--data` and `--database`.
 
+mod accounts;
 mod cli;
 mod commands;
 pub mod config;
@@ -30,10 +31,7 @@ pub fn run() -> ExitCode {
         }
     };
     init_logging(&cfg.log);
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the runtime: {e}");
@@ -52,8 +50,5 @@ pub fn run() -> ExitCode {
 fn init_logging(default: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }

@@ -135,11 +135,12 @@ impl Db {
                 path.display()
             )));
         }
-        if let Some(parent) = path.parent() {
-            if opts.create && !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
-            }
+        if let Some(parent) = path.parent()
+            && opts.create
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
         }
         let connect = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(|e| StoreError::Config(e.to_string()))?

@@ -77,7 +77,7 @@ fn urlenc(s: &str) -> String {
 /// Creates an account with password `PW` that needs no change.
 async fn account(app: &App, name: &str, roles: &[&str]) -> i64 {
     let hash = passwords::hash(PW.into()).await.unwrap();
-    let id = users::create(
+    users::create(
         app.db(),
         &users::NewUser {
             username: name,
@@ -91,8 +91,7 @@ async fn account(app: &App, name: &str, roles: &[&str]) -> i64 {
         clock::now_micros(),
     )
     .await
-    .unwrap();
-    id
+    .unwrap()
 }
 
 #[tokio::test]

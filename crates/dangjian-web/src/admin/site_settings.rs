@@ -90,11 +90,13 @@ pub fn validate(values: &HashMap<String, String>) -> Vec<String> {
         }
     }
     let code = values.get("site_id_code").map(|s| s.trim()).unwrap_or("");
-    if !code.is_empty() && !(code.len() == 10 && code.chars().all(|c| c.is_ascii_alphanumeric())) {
+    let code_ok = code.len() == 10 && code.chars().all(|c| c.is_ascii_alphanumeric());
+    if !code.is_empty() && !code_ok {
         errors.push("“网站标识码”须为 10 位字母或数字".into());
     }
     let year = values.get("copyright_year").map(|s| s.trim()).unwrap_or("");
-    if !year.is_empty() && !(year.len() == 4 && year.chars().all(|c| c.is_ascii_digit())) {
+    let year_ok = year.len() == 4 && year.chars().all(|c| c.is_ascii_digit());
+    if !year.is_empty() && !year_ok {
         errors.push("“版权起始年份”须为 4 位数字".into());
     }
     errors

@@ -89,10 +89,12 @@ fn migration_set(files: &[(i64, &'static str, &'static str)]) -> Migrator {
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/sqlite/0001_portal.sql")),
     (2, "accounts", include_str!("../migrations/sqlite/0002_accounts.sql")),
+    (3, "editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
     (2, "accounts", include_str!("../migrations/postgres/0002_accounts.sql")),
+    (3, "editorial", include_str!("../migrations/postgres/0003_editorial.sql")),
 ];
 
 impl Db {

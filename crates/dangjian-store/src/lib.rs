@@ -9,6 +9,7 @@ pub mod channels;
 mod connect;
 mod error;
 pub mod links;
+pub mod revisions;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -55,7 +55,13 @@ async fn both_schemas_have_the_same_tables_and_columns() {
                 let mut out = Vec::new();
                 let mut table = String::new();
                 for line in sql.lines().map(str::trim) {
-                    if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+                    if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
+                        let mut w = rest.split_whitespace();
+                        let t = w.next().unwrap_or("");
+                        if let (Some("ADD"), Some("COLUMN"), Some(c)) = (w.next(), w.next(), w.next()) {
+                            out.push(format!("{t}.{c}"));
+                        }
+                    } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
                         table = rest.split_whitespace().next().unwrap_or("").to_owned();
                     } else if line.starts_with(')') {
                         table.clear();

@@ -9,4 +9,5 @@ pub mod paging;
 pub mod password;
 pub mod review;
 pub mod roles;
+pub mod terms;
 pub mod text;

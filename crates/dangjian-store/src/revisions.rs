@@ -255,6 +255,9 @@ pub struct Transition<'a> {
     pub now: i64,
     /// On the last approval: the article's new status (`published` or `scheduled`).
     pub apply: Option<&'a str>,
+    /// On the last approval: the earliest publish time the reader may see (the first
+    /// submission), so an approved article is never dated before it was submitted.
+    pub publish_floor: i64,
 }
 
 /// Applies a transition atomically: compare-and-set the state, record the step, and on
@@ -312,6 +315,14 @@ pub async fn transition(db: &Db, t: &Transition<'_>) -> Result<bool> {
             .bind(t.revision_id)
             .bind(status)
             .bind(t.now)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE articles SET published_at = $1 WHERE published_at < $1 \
+                 AND id = (SELECT article_id FROM article_revisions WHERE id = $2)",
+            )
+            .bind(t.publish_floor)
+            .bind(t.revision_id)
             .execute(&mut *conn)
             .await?;
             // Older approved revisions are history now.
@@ -412,4 +423,16 @@ pub async fn review_levels(db: &Db, channel_id: i64) -> Result<i32> {
         .fetch_optional(p)
         .await)?
     .ok_or(StoreError::NotFound)
+}
+
+/// Sets an article's publish time directly (the audited correction by a 系统管理员).
+pub async fn set_published_at(db: &Db, id: i64, at: i64, now: i64) -> Result<()> {
+    let n = on_pool!(db, |p| sqlx::query("UPDATE articles SET published_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(at)
+        .bind(now)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }

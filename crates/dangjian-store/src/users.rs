@@ -41,6 +41,8 @@ pub struct NewUser<'a> {
     pub must_change_password: bool,
     pub source_unit: &'a str,
     pub review_level: i32,
+    /// Channels the account may edit or review in.
+    pub channels: &'a [i64],
 }
 
 const USER_COLS: &str = "SELECT id, username, display_name, password_hash, password_changed_at, must_change_password, \
@@ -67,6 +69,13 @@ pub async fn create(db: &Db, u: &NewUser<'_>, now: i64) -> Result<i64> {
             sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
                 .bind(id)
                 .bind(*r)
+                .execute(&mut *conn)
+                .await?;
+        }
+        for c in u.channels {
+            sqlx::query("INSERT INTO user_channels (user_id, channel_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*c)
                 .execute(&mut *conn)
                 .await?;
         }

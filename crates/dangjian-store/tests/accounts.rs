@@ -17,6 +17,7 @@ fn user<'a>(name: &'a str, roles: &'a [&'a str]) -> NewUser<'a> {
         must_change_password: true,
         source_unit: "",
         review_level: 0,
+        channels: &[],
     }
 }
 

@@ -28,6 +28,7 @@ async fn setup(t: &TestDb) -> (i64, i64) {
             must_change_password: false,
             source_unit: "",
             review_level: 0,
+            channels: &[],
         },
         T,
     )
@@ -55,7 +56,18 @@ fn step<'a>(
     actor: i64,
     apply: Option<&'a str>,
 ) -> Transition<'a> {
-    Transition { revision_id: rev, from, to, level: 1, action, actor_id: actor, opinion: "", now: T + 10, apply }
+    Transition {
+        revision_id: rev,
+        from,
+        to,
+        level: 1,
+        action,
+        actor_id: actor,
+        opinion: "",
+        now: T + 10,
+        apply,
+        publish_floor: T,
+    }
 }
 
 #[tokio::test]

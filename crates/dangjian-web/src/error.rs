@@ -23,6 +23,10 @@ pub enum AppError {
     /// The request is malformed in a way no form can explain.
     #[error("bad request")]
     BadRequest,
+    /// The action clashes with the current state (someone else acted first); the
+    /// message is shown to the user.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Signed in, but this account may not do this.
     #[error("forbidden")]
     Forbidden,
@@ -48,19 +52,27 @@ impl From<askama::Error> for AppError {
 /// Marker left on an error response for [`render_error_pages`] to fill in.
 #[derive(Clone, Debug)]
 struct ErrorMarker {
+    /// Logged, never shown.
     detail: Option<String>,
+    /// Shown to the user (already in their language).
+    public: Option<String>,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let mut public = None;
         let (status, detail) = match self {
+            AppError::Conflict(m) => {
+                public = Some(m);
+                (StatusCode::CONFLICT, None)
+            }
             AppError::NotFound => (StatusCode::NOT_FOUND, None),
             AppError::Forbidden => (StatusCode::FORBIDDEN, None),
             AppError::BadRequest => (StatusCode::BAD_REQUEST, None),
             AppError::Internal(d) => (StatusCode::INTERNAL_SERVER_ERROR, Some(d)),
         };
         let mut r = status.into_response();
-        r.extensions_mut().insert(ErrorMarker { detail });
+        r.extensions_mut().insert(ErrorMarker { detail, public });
         r
     }
 }
@@ -85,7 +97,13 @@ pub async fn render_error_pages(State(st): State<AppState>, req: Request, next: 
         tracing::error!(request_id = %request_id, path = %path, error = %detail, "request failed");
     }
     let body = match Chrome::load(&st.db, "", prefs, path).await {
-        Ok(chrome) => ErrorPage::new(chrome, status, request_id).render().ok(),
+        Ok(chrome) => {
+            let mut page = ErrorPage::new(chrome, status, request_id);
+            if let Some(m) = &marker.public {
+                page.message = m.clone();
+            }
+            page.render().ok()
+        }
         Err(_) => None,
     };
     let body = body.unwrap_or_else(|| {

@@ -2,96 +2,18 @@
 
 mod support;
 
-use std::net::SocketAddr;
-
-use axum::{
-    body::Body,
-    extract::ConnectInfo,
-    http::{Request, StatusCode},
-};
+use axum::http::StatusCode;
 use dangjian_domain::{clock, roles::Role};
 use dangjian_store::{audit, users};
 use dangjian_web::admin::{ROUTES, passwords};
-use support::{App, Response, apps, fixture};
-use tower::ServiceExt;
+use support::{
+    App, apps,
+    client::{Client, PW, urlenc},
+    fixture,
+};
 
-const PW: &str = "Dangjian#2024";
-
-/// A browser-like client: keeps the session cookie, sends same-origin headers.
-struct Client<'a> {
-    app: &'a App,
-    cookie: Option<String>,
-    ip: SocketAddr,
-}
-
-impl<'a> Client<'a> {
-    fn new(app: &'a App) -> Self {
-        Client { app, cookie: None, ip: "192.0.2.10:5000".parse().unwrap() }
-    }
-
-    async fn send(&mut self, method: &str, uri: &str, form: Option<&str>, extra: &[(&str, &str)]) -> Response {
-        let mut req = Request::builder().method(method).uri(uri).header("host", "localhost");
-        if let Some(c) = &self.cookie {
-            req = req.header("cookie", c.as_str());
-        }
-        if form.is_some() {
-            req = req.header("content-type", "application/x-www-form-urlencoded");
-            if !extra.iter().any(|(k, _)| *k == "sec-fetch-site") {
-                req = req.header("sec-fetch-site", "same-origin");
-            }
-        }
-        for (k, v) in extra {
-            req = req.header(*k, *v);
-        }
-        let mut req = req.body(Body::from(form.unwrap_or("").to_owned())).unwrap();
-        req.extensions_mut().insert(ConnectInfo(self.ip));
-        let resp = self.app.router.clone().oneshot(req).await.unwrap();
-        if let Some(sc) = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
-            let pair = sc.split(';').next().unwrap().to_owned();
-            // An emptied cookie (logout) means no cookie.
-            self.cookie = if pair.ends_with('=') || sc.contains("Max-Age=0") { None } else { Some(pair) };
-        }
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 16 << 20).await.unwrap();
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
-    }
-
-    async fn get(&mut self, uri: &str) -> Response {
-        self.send("GET", uri, None, &[]).await
-    }
-
-    async fn post(&mut self, uri: &str, form: &str) -> Response {
-        self.send("POST", uri, Some(form), &[]).await
-    }
-
-    async fn login(&mut self, user: &str, pw: &str) -> Response {
-        self.post("/admin/login", &format!("username={user}&password={}", urlenc(pw))).await
-    }
-}
-
-fn urlenc(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
-}
-
-/// Creates an account with password `PW` that needs no change.
 async fn account(app: &App, name: &str, roles: &[&str]) -> i64 {
-    let hash = passwords::hash(PW.into()).await.unwrap();
-    users::create(
-        app.db(),
-        &users::NewUser {
-            username: name,
-            display_name: "测试",
-            password_hash: &hash,
-            roles,
-            must_change_password: false,
-            source_unit: "",
-            review_level: 0,
-        },
-        clock::now_micros(),
-    )
-    .await
-    .unwrap()
+    support::client::account(app, name, roles, &[], 0).await
 }
 
 #[tokio::test]
@@ -109,6 +31,7 @@ async fn first_sign_in_forces_a_password_change() {
                 must_change_password: true,
                 source_unit: "",
                 review_level: 0,
+                channels: &[],
             },
             clock::now_micros(),
         )
@@ -194,13 +117,18 @@ async fn unknown_accounts_get_the_same_answer() {
 async fn every_admin_route_checks_the_role_on_the_server() {
     for app in apps().await {
         let l = app.label();
-        let _f = fixture(app.db()).await;
+        let f = fixture(app.db()).await;
         // Which roles may use which route (besides the pages every account has).
-        let allowed = |path: &str| -> &[Role] {
+        let allowed = |method: &str, path: &str| -> &[Role] {
             match path {
+                "/admin/articles" if method == "POST" => &[Role::Editor, Role::Contributor],
                 "/admin/users" => &[Role::Secadmin],
                 "/admin/settings" => &[Role::Sysadmin],
                 "/admin/audit" | "/admin/audit/export.csv" => &[Role::Auditor],
+                "/admin/channels" => &[Role::Sysadmin],
+                "/admin/articles" => &[Role::Editor, Role::Contributor, Role::Reviewer],
+                "/admin/articles/new" => &[Role::Editor, Role::Contributor],
+                "/admin/review" => &[Role::Reviewer],
                 _ => &Role::ALL,
             }
         };
@@ -213,11 +141,12 @@ async fn every_admin_route_checks_the_role_on_the_server() {
         }
         for role in Role::ALL {
             let name = format!("u_{}", role.code());
-            account(&app, &name, &[role.code()]).await;
+            let level = if role == Role::Reviewer { 1 } else { 0 };
+            support::client::account(&app, &name, &[role.code()], &[f.notice, f.news, f.empty], level).await;
             let mut c = Client::new(&app);
             assert_eq!(c.login(&name, PW).await.header("location"), "/admin", "{l}: {role:?} signs in");
             for (method, path) in ROUTES {
-                let ok = allowed(path).contains(&role);
+                let ok = allowed(method, path).contains(&role);
                 // An empty form: allowed roles get a form error or a redirect, never a 403.
                 let r = c.send(method, path, (*method == "POST").then_some(""), &[]).await;
                 if ok {
@@ -252,7 +181,10 @@ async fn accounts_follow_the_three_admin_rule_and_show_the_password_once() {
         let r = c.post("/admin/users", "username=a%3Cb&roles=editor").await;
         assert!(r.body.contains("用户名须为"), "{l}");
         let r = c
-            .post("/admin/users", "username=zhangsan&display_name=%E5%BC%A0%E4%B8%89&roles=editor&roles=reviewer")
+            .post(
+                "/admin/users",
+                "username=zhangsan&display_name=%E5%BC%A0%E4%B8%89&roles=editor&roles=reviewer&review_level=1",
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{l}");
         let shown = r.between("初始密码：", "（");

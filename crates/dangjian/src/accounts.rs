@@ -31,6 +31,7 @@ pub async fn bootstrap_admin(db: &Db) -> anyhow::Result<()> {
         must_change_password: true,
         source_unit: "",
         review_level: 0,
+        channels: &[],
     };
     match users::create(db, &new, clock::now_micros()).await {
         Ok(_) => {}
@@ -115,6 +116,7 @@ pub async fn admin_create(db: &Db, args: &crate::cli::AdminCreateArgs) -> anyhow
         must_change_password: false,
         source_unit: "",
         review_level: 0,
+        channels: &[],
     };
     match users::create(db, &new, clock::now_micros()).await {
         Ok(_) => {}

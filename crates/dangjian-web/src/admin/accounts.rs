@@ -35,6 +35,7 @@ struct UsersPage {
     page: Frame,
     rows: Vec<UserRow>,
     role_choices: Vec<(&'static str, &'static str)>,
+    channel_choices: Vec<(i64, String)>,
     error: String,
     form_username: String,
     form_display: String,
@@ -65,6 +66,7 @@ async fn render(
         page,
         rows,
         role_choices: Role::ALL.iter().map(|r| (r.code(), r.name())).collect(),
+        channel_choices: super::scope::channel_names(st).await?,
         error,
         form_username: form.0,
         form_display: form.1,
@@ -101,11 +103,19 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
     let mut username = String::new();
     let mut display = String::new();
     let mut role_codes = Vec::new();
+    let mut channel_ids: Vec<i64> = Vec::new();
+    let mut review_level = 0i32;
+    let mut source_unit = String::new();
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
             "username" => username = v.trim().to_owned(),
             "display_name" => display = v.trim().chars().take(64).collect(),
             "roles" => role_codes.push(v),
+            "channels" => channel_ids.push(v.parse().map_err(|_| AppError::BadRequest)?),
+            "review_level" => {
+                review_level = v.parse().ok().filter(|l| (0..=3).contains(l)).ok_or(AppError::BadRequest)?
+            }
+            "source_unit" => source_unit = v.trim().chars().take(100).collect(),
             _ => {}
         }
     }
@@ -122,9 +132,17 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
         password_hash: &hash,
         roles: &codes,
         must_change_password: true,
-        source_unit: "",
-        review_level: 0,
+        source_unit: &source_unit,
+        review_level,
+        channels: &channel_ids,
     };
+    if roles.contains(&Role::Reviewer) && review_level == 0 {
+        return render(&st, &me, Frame::for_user(&me), "审核员须选择审核级别".into(), (username, display)).await;
+    }
+    let known: Vec<i64> = super::scope::channel_names(&st).await?.iter().map(|c| c.0).collect();
+    if channel_ids.iter().any(|c| !known.contains(c)) {
+        return Err(AppError::BadRequest);
+    }
     match users::create(&st.db, &new, clock::now_micros()).await {
         Ok(_) => {}
         Err(StoreError::Conflict(_)) => {

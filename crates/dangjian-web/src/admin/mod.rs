@@ -2,15 +2,22 @@
 //! Every handler checks the account's roles on the server; the menu only mirrors them.
 
 mod accounts;
+mod article_form;
+mod articles;
 mod audit_log;
 pub mod audit_trail;
 mod auth;
+mod channel_admin;
 pub mod current;
 mod dashboard;
+mod diff;
 pub mod nav;
 pub mod passwords;
+mod review_desk;
+mod scope;
 mod session_store;
 mod site_settings;
+mod term_check;
 pub mod totp;
 
 use axum::{
@@ -37,6 +44,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/settings"),
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit/export.csv"),
+    ("GET", "/admin/channels"),
+    ("POST", "/admin/channels"),
+    ("GET", "/admin/articles"),
+    ("GET", "/admin/articles/new"),
+    ("POST", "/admin/articles"),
+    ("GET", "/admin/review"),
+    ("POST", "/admin/preview"),
 ];
 
 pub fn routes(st: &AppState) -> Router<AppState> {
@@ -58,5 +72,17 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route("/admin/settings", get(site_settings::form).post(site_settings::save))
         .route("/admin/audit", get(audit_log::page))
         .route("/admin/audit/export.csv", get(audit_log::export_csv))
+        .route("/admin/channels", get(channel_admin::list).post(channel_admin::save))
+        .route("/admin/articles", get(articles::list).post(articles::create))
+        .route("/admin/articles/new", get(articles::new_form))
+        .route("/admin/articles/{id}", post(articles::save))
+        .route("/admin/articles/{id}/edit", get(articles::edit_form))
+        .route("/admin/articles/{id}/history", get(review_desk::history))
+        .route("/admin/articles/{id}/publish-time", post(review_desk::retime))
+        .route("/admin/preview", post(articles::preview))
+        .route("/admin/review", get(review_desk::queue))
+        .route("/admin/revisions/{id}", get(review_desk::view))
+        .route("/admin/revisions/{id}/review", post(review_desk::act))
+        .route("/admin/revisions/{id}/restore", post(review_desk::restore))
         .layer(sessions)
 }

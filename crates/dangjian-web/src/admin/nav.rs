@@ -18,6 +18,18 @@ pub struct Module {
 /// menu only hides what would answer 403.
 pub const MODULES: &[Module] = &[
     Module {
+        href: "/admin/articles",
+        name: "稿件管理",
+        summary: "撰写、修改、提交稿件，查看版本",
+        roles: &[Role::Editor, Role::Contributor, Role::Reviewer],
+    },
+    Module {
+        href: "/admin/review", name: "待我审核", summary: "按审核级别处理待审稿件", roles: &[Role::Reviewer]
+    },
+    Module {
+        href: "/admin/channels", name: "栏目管理", summary: "各栏目的审核级数（三审）", roles: &[Role::Sysadmin]
+    },
+    Module {
         href: "/admin/users",
         name: "账号管理",
         summary: "创建账号、分配角色（三员分立）",

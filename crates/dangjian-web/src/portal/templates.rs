@@ -78,6 +78,7 @@ impl ErrorPage {
         let (heading, message) = match status {
             StatusCode::NOT_FOUND => ("页面不存在", "您访问的页面不存在或已被删除，请检查网址是否正确。"),
             StatusCode::BAD_REQUEST => ("请求有误", "请求的参数不正确，请返回后重试。"),
+            StatusCode::CONFLICT => ("操作未完成", "该内容已被他人修改，请刷新后重试。"),
             StatusCode::FORBIDDEN => ("没有权限", "您的账号没有执行此操作的权限。如需开通，请联系安全管理员。"),
             _ => ("服务器暂时无法处理您的请求", "请稍后再试。如问题持续出现，请联系网站管理员。"),
         };

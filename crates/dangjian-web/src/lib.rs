@@ -7,6 +7,7 @@ mod chrome;
 mod cookies;
 mod error;
 mod health;
+pub mod jobs;
 pub mod portal;
 mod security;
 mod state;

@@ -275,3 +275,28 @@ async fn accounts_only_touch_their_own_channels() {
         assert_eq!(a.get("/admin/articles/999999/edit").await.status, StatusCode::NOT_FOUND, "{l}");
     }
 }
+
+#[tokio::test]
+async fn the_job_runner_publishes_and_withdraws_on_time() {
+    for app in apps().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        account(&app, "editor", &["editor"], &[f.empty], 0).await;
+        let mut ed = signed_in(&app, "editor").await;
+        let form = format!(
+            "{}&publish_at=2099-01-01T08:00&unpublish_at=2099-01-02T08:00",
+            article_form(f.empty, "定时发布的通知", "正文", "submit")
+        );
+        assert_eq!(ed.post("/admin/articles", &form).await.status, StatusCode::SEE_OTHER, "{l}");
+        let id = newest(&app, f.empty).await;
+        assert_eq!(app.get(&format!("/article/{id}")).await.status, StatusCode::NOT_FOUND, "{l}: scheduled");
+        let at = dangjian_web::jobs::tick(&app.state, 4_070_908_800_000_000).await.unwrap(); // 2099-01-01 08:00 +08
+        assert_eq!(at.published, [id], "{l}");
+        assert_eq!(app.get(&format!("/article/{id}")).await.status, StatusCode::OK, "{l}");
+        let again = dangjian_web::jobs::tick(&app.state, 4_070_908_800_000_001).await.unwrap();
+        assert!(again.published.is_empty(), "{l}: fires once");
+        let later = dangjian_web::jobs::tick(&app.state, 4_070_995_200_000_000).await.unwrap();
+        assert_eq!(later.withdrawn, [id], "{l}");
+        assert_eq!(app.get(&format!("/article/{id}")).await.status, StatusCode::NOT_FOUND, "{l}: withdrawn");
+    }
+}

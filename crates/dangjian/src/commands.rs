@@ -93,7 +93,9 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     let views = state.views.clone();
     let flush_db = db.clone();
     let interval = state.config.flush_interval;
+    let jobs_rx = stop_rx.clone();
     let flusher = tokio::spawn(async move { views.run(flush_db, interval, stop_rx).await });
+    let jobs = tokio::spawn(dangjian_web::jobs::run(state.clone(), std::time::Duration::from_secs(5), jobs_rx));
 
     let app = dangjian_web::router(state);
     println!("门户已启动：http://{addr}/  (按 Ctrl+C 停止)");
@@ -103,6 +105,7 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     // Stop taking requests first, then write what is pending, then close the pool.
     let _ = stop_tx.send(true);
     let _ = flusher.await;
+    let _ = jobs.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

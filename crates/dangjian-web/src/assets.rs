@@ -46,6 +46,12 @@ pub fn admin_css_url() -> &'static str {
     U.get_or_init(|| versioned("admin.css"))
 }
 
+/// URL of the backend script, with its version.
+pub fn admin_js_url() -> &'static str {
+    static U: OnceLock<String> = OnceLock::new();
+    U.get_or_init(|| versioned("admin.js"))
+}
+
 /// URL of the script, with its version.
 pub fn js_url() -> &'static str {
     static U: OnceLock<String> = OnceLock::new();

@@ -57,15 +57,28 @@ pub struct Frame {
     pub nav: Vec<Module>,
     pub flash: String,
     pub css: &'static str,
+    pub js: &'static str,
 }
 
 impl Frame {
     pub fn anonymous() -> Frame {
-        Frame { me: None, nav: vec![], flash: String::new(), css: crate::assets::admin_css_url() }
+        Frame {
+            me: None,
+            nav: vec![],
+            flash: String::new(),
+            css: crate::assets::admin_css_url(),
+            js: crate::assets::admin_js_url(),
+        }
     }
 
     pub fn for_user(me: &CurrentUser) -> Frame {
-        Frame { nav: modules(me), me: Some(me.clone()), flash: String::new(), css: crate::assets::admin_css_url() }
+        Frame {
+            nav: modules(me),
+            me: Some(me.clone()),
+            flash: String::new(),
+            css: crate::assets::admin_css_url(),
+            js: crate::assets::admin_js_url(),
+        }
     }
 
     pub fn with_flash(mut self, flash: impl Into<String>) -> Frame {

@@ -123,6 +123,7 @@ impl Dictionary {
         format::to_text(&self.entries, &self.titles)
     }
 
+    /// The parsed entries, in the order of the text.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }

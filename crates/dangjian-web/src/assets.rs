@@ -20,6 +20,7 @@ struct Asset {
 const ASSETS: &[Asset] = &[
     Asset { name: "site.css", mime: "text/css; charset=utf-8", body: include_bytes!("../static/site.css") },
     Asset { name: "admin.css", mime: "text/css; charset=utf-8", body: include_bytes!("../static/admin.css") },
+    Asset { name: "admin.js", mime: "text/javascript; charset=utf-8", body: include_bytes!("../static/admin.js") },
     Asset { name: "site.js", mime: "text/javascript; charset=utf-8", body: include_bytes!("../static/site.js") },
     Asset { name: "favicon.svg", mime: "image/svg+xml", body: include_bytes!("../static/favicon.svg") },
 ];
@@ -73,4 +74,16 @@ pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Result<Respo
         h.insert(header::ETAG, v);
     }
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_asset_url_resolves() {
+        for url in [css_url(), js_url(), admin_css_url(), admin_js_url()] {
+            assert!(url.starts_with("/static/") && url.contains("?v="), "{url}");
+        }
+    }
 }

@@ -129,6 +129,7 @@ async fn every_admin_route_checks_the_role_on_the_server() {
                 "/admin/articles" => &[Role::Editor, Role::Contributor, Role::Reviewer],
                 "/admin/articles/new" => &[Role::Editor, Role::Contributor],
                 "/admin/review" => &[Role::Reviewer],
+                "/admin/users/totp-policy" => &[Role::Secadmin],
                 _ => &Role::ALL,
             }
         };
@@ -296,5 +297,34 @@ async fn sessions_end_after_the_absolute_lifetime() {
         v["login_at"] = serde_json::json!(at - 9 * 3_600_000_000i64);
         dangjian_store::sessions::save(app.db(), &id, &v.to_string(), clock::now_micros() + 600_000_000).await.unwrap();
         assert_eq!(c.get("/admin").await.header("location"), "/admin/login", "{l}");
+    }
+}
+
+#[tokio::test]
+async fn a_role_can_be_made_to_use_totp() {
+    for app in apps().await {
+        let l = app.label();
+        account(&app, "sec", &["secadmin"]).await;
+        account(&app, "aud", &["auditor"]).await;
+        let mut sec = Client::new(&app);
+        sec.login("sec", PW).await;
+        let r = sec.post("/admin/users/totp-policy", "roles=auditor&roles=secadmin").await;
+        assert!(r.body.contains("策略已保存"), "{l}");
+        // The auditor is sent to bind an authenticator before anything else.
+        let mut aud = Client::new(&app);
+        aud.login("aud", PW).await;
+        assert_eq!(aud.get("/admin/audit").await.header("location"), "/admin/totp", "{l}");
+        let page = aud.get("/admin/totp").await;
+        let secret = page.between("<code class=\"secret\">", "</code>");
+        assert!(aud.post("/admin/totp", "code=000000").await.body.contains("动态口令不正确"), "{l}");
+        let code = dangjian_web::admin::totp::current(&secret).unwrap();
+        assert_eq!(aud.post("/admin/totp", &format!("code={code}")).await.header("location"), "/admin", "{l}");
+        assert_eq!(aud.get("/admin/audit").await.status, StatusCode::OK, "{l}");
+        // From now on the sign-in needs the code.
+        let mut again = Client::new(&app);
+        assert!(again.login("aud", PW).await.body.contains("动态口令错误"), "{l}");
+        let code = dangjian_web::admin::totp::current(&secret).unwrap();
+        let r = again.post("/admin/login", &format!("username=aud&password={}&totp={code}", urlenc(PW))).await;
+        assert_eq!(r.header("location"), "/admin", "{l}");
     }
 }

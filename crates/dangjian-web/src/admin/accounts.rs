@@ -36,6 +36,7 @@ struct UsersPage {
     rows: Vec<UserRow>,
     role_choices: Vec<(&'static str, &'static str)>,
     channel_choices: Vec<(i64, String)>,
+    totp_required: Vec<String>,
     error: String,
     form_username: String,
     form_display: String,
@@ -67,6 +68,7 @@ async fn render(
         rows,
         role_choices: Role::ALL.iter().map(|r| (r.code(), r.name())).collect(),
         channel_choices: super::scope::channel_names(st).await?,
+        totp_required: super::totp_setup::required_roles(st).await?,
         error,
         form_username: form.0,
         form_display: form.1,
@@ -214,4 +216,25 @@ mod tests {
         assert!(validate("zhangsan", &["sysadmin".into(), "auditor".into()]).unwrap_err().contains("三员"));
         assert_eq!(validate("zhang.san", &["editor".into(), "reviewer".into()]).unwrap().len(), 2);
     }
+}
+
+/// `POST /admin/users/totp-policy`: which roles must use a second factor.
+pub async fn totp_policy(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    me.require(&[Role::Secadmin])?;
+    let mut codes = Vec::new();
+    for (k, v) in form_pairs(&body) {
+        if k == "roles" {
+            codes.push(Role::from_code(&v).ok_or(AppError::BadRequest)?.code());
+        }
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    let value = codes.join(",");
+    dangjian_store::settings::set(&st.db, "totp_required_roles", &value).await?;
+    audit_trail::record(&st, Actor::User(&me), "security.totp_policy", "roles", audit_trail::SUCCESS, &value).await?;
+    render(&st, &me, Frame::for_user(&me).with_flash("双因素认证策略已保存。"), String::new(), Default::default()).await
 }

@@ -84,6 +84,8 @@ pub enum NoUser {
     SignIn,
     /// Signed in, but must set a new password first.
     ChangePassword,
+    /// Signed in, but the role requires a second factor that is not bound yet.
+    EnrolTotp,
     Error(AppError),
 }
 
@@ -92,6 +94,7 @@ impl IntoResponse for NoUser {
         match self {
             NoUser::SignIn => Redirect::to("/admin/login").into_response(),
             NoUser::ChangePassword => Redirect::to("/admin/password").into_response(),
+            NoUser::EnrolTotp => Redirect::to("/admin/totp").into_response(),
             NoUser::Error(e) => e.into_response(),
         }
     }
@@ -130,6 +133,13 @@ impl FromRequestParts<AppState> for CurrentUser {
         let expired = st.config.password_policy.expired(u.user.password_changed_at, clock::now_micros());
         if (u.user.must_change_password || expired) && parts.uri.path() != "/admin/password" {
             return Err(NoUser::ChangePassword);
+        }
+        let path = parts.uri.path();
+        if path != "/admin/totp"
+            && path != "/admin/password"
+            && super::totp_setup::must_enrol(st, &u).await.map_err(NoUser::Error)?
+        {
+            return Err(NoUser::EnrolTotp);
         }
         Ok(u)
     }

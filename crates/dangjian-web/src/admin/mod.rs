@@ -19,6 +19,7 @@ mod session_store;
 mod site_settings;
 mod term_check;
 pub mod totp;
+mod totp_setup;
 
 use axum::{
     Router,
@@ -44,6 +45,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/settings"),
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit/export.csv"),
+    ("GET", "/admin/totp"),
+    ("POST", "/admin/users/totp-policy"),
     ("GET", "/admin/channels"),
     ("POST", "/admin/channels"),
     ("GET", "/admin/articles"),
@@ -72,6 +75,8 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route("/admin/settings", get(site_settings::form).post(site_settings::save))
         .route("/admin/audit", get(audit_log::page))
         .route("/admin/audit/export.csv", get(audit_log::export_csv))
+        .route("/admin/users/totp-policy", post(accounts::totp_policy))
+        .route("/admin/totp", get(totp_setup::form).post(totp_setup::enrol))
         .route("/admin/channels", get(channel_admin::list).post(channel_admin::save))
         .route("/admin/articles", get(articles::list).post(articles::create))
         .route("/admin/articles/new", get(articles::new_form))

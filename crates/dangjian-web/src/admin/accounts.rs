@@ -195,6 +195,27 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `POST /admin/users/totp-policy`: which roles must use a second factor.
+pub async fn totp_policy(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    me.require(&[Role::Secadmin])?;
+    let mut codes = Vec::new();
+    for (k, v) in form_pairs(&body) {
+        if k == "roles" {
+            codes.push(Role::from_code(&v).ok_or(AppError::BadRequest)?.code());
+        }
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    let value = codes.join(",");
+    dangjian_store::settings::set(&st.db, "totp_required_roles", &value).await?;
+    audit_trail::record(&st, Actor::User(&me), "security.totp_policy", "roles", audit_trail::SUCCESS, &value).await?;
+    render(&st, &me, Frame::for_user(&me).with_flash("双因素认证策略已保存。"), String::new(), Default::default()).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,25 +237,4 @@ mod tests {
         assert!(validate("zhangsan", &["sysadmin".into(), "auditor".into()]).unwrap_err().contains("三员"));
         assert_eq!(validate("zhang.san", &["editor".into(), "reviewer".into()]).unwrap().len(), 2);
     }
-}
-
-/// `POST /admin/users/totp-policy`: which roles must use a second factor.
-pub async fn totp_policy(
-    State(st): State<AppState>,
-    me: CurrentUser,
-    RawForm(body): RawForm,
-) -> Result<Response, AppError> {
-    me.require(&[Role::Secadmin])?;
-    let mut codes = Vec::new();
-    for (k, v) in form_pairs(&body) {
-        if k == "roles" {
-            codes.push(Role::from_code(&v).ok_or(AppError::BadRequest)?.code());
-        }
-    }
-    codes.sort_unstable();
-    codes.dedup();
-    let value = codes.join(",");
-    dangjian_store::settings::set(&st.db, "totp_required_roles", &value).await?;
-    audit_trail::record(&st, Actor::User(&me), "security.totp_policy", "roles", audit_trail::SUCCESS, &value).await?;
-    render(&st, &me, Frame::for_user(&me).with_flash("双因素认证策略已保存。"), String::new(), Default::default()).await
 }

@@ -18,6 +18,12 @@ pub use state::{AppState, WebConfig};
 
 use axum::{Router, middleware, routing::get};
 
+/// Uploaded media from the local store, with Range, ETag and conditional requests
+/// (tower-http's ServeDir). Nothing is listed; unknown paths are 404.
+fn media_service(state: &AppState) -> tower_http::services::ServeDir {
+    tower_http::services::ServeDir::new(&state.config.media_dir)
+}
+
 /// Builds the whole router. Tests call this and send requests in process.
 pub fn router(state: AppState) -> Router {
     let router = Router::new()
@@ -26,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/article/{id}", get(portal::article::page))
         .route("/elder", get(portal::prefs::elder))
         .route("/static/{file}", get(assets::serve))
+        .nest_service("/media", media_service(&state))
         .merge(admin::routes(&state))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -1,4 +1,4 @@
-use std::{net::IpAddr, sync::Arc, time::Duration};
+use std::{net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use dangjian_domain::{lockout::LockoutPolicy, password::PasswordPolicy};
 use dangjian_store::Db;
@@ -20,6 +20,8 @@ pub struct WebConfig {
     pub session_absolute: Duration,
     pub password_policy: PasswordPolicy,
     pub lockout: LockoutPolicy,
+    /// Where uploaded media live (`<data>/media` by default); served at `/media/`.
+    pub media_dir: PathBuf,
 }
 
 impl Default for WebConfig {
@@ -32,6 +34,7 @@ impl Default for WebConfig {
             session_absolute: Duration::from_secs(8 * 3600),
             password_policy: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),
+            media_dir: PathBuf::from("data/media"),
         }
     }
 }

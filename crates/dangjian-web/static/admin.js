@@ -18,6 +18,38 @@
       .then(function (html) { if (html !== null && mine === seq) out.innerHTML = html; })
       .catch(function () {});
   }
+  // Uploads: the file input and pasted images go to /admin/media; the Markdown the
+  // server returns is inserted at the cursor.
+  var status = document.getElementById("upload-status");
+  function insert(text) {
+    var a = src.selectionStart, b = src.selectionEnd;
+    src.value = src.value.slice(0, a) + "\n" + text + "\n" + src.value.slice(b);
+    src.selectionStart = src.selectionEnd = a + text.length + 2;
+    refresh();
+  }
+  function upload(file) {
+    if (status) status.textContent = "正在上传 " + (file.name || "图片") + "…";
+    var fd = new FormData();
+    fd.append("file", file, file.name || "粘贴的图片.png");
+    fetch("/admin/media", { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" }, body: fd })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        if (j.markdown) { insert(j.markdown); if (status) status.textContent = "已上传。"; }
+        else if (status) status.textContent = j.error || "上传失败";
+      })
+      .catch(function () { if (status) status.textContent = "上传失败，请重试"; });
+  }
+  var input = document.getElementById("upload-file");
+  if (input) input.addEventListener("change", function () {
+    if (input.files && input.files[0]) upload(input.files[0]);
+    input.value = "";
+  });
+  src.addEventListener("paste", function (e) {
+    var items = (e.clipboardData && e.clipboardData.files) || [];
+    for (var i = 0; i < items.length; i++) {
+      if (/^image\//.test(items[i].type)) { e.preventDefault(); upload(items[i]); }
+    }
+  });
   src.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(refresh, 300);

@@ -300,3 +300,72 @@ async fn the_job_runner_publishes_and_withdraws_on_time() {
         assert_eq!(app.get(&format!("/article/{id}")).await.status, StatusCode::NOT_FOUND, "{l}: withdrawn");
     }
 }
+
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----djtestboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A tiny valid PNG (1×1, red), built byte by byte.
+fn png() -> Vec<u8> {
+    vec![
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00,
+        0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18,
+        0xdd, 0x8d, 0xb0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ]
+}
+
+#[tokio::test]
+async fn images_upload_by_content_type_and_are_served() {
+    use axum::{body::Body, http::Request};
+    use tower::ServiceExt;
+    for app in apps().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        account(&app, "editor", &["editor"], &[f.empty], 0).await;
+        let ed = signed_in(&app, "editor").await;
+        let cookie = ed.cookie.clone().unwrap();
+        let send = |name: &str, bytes: Vec<u8>| {
+            let (ct, body) = multipart(name, &bytes);
+            Request::post("/admin/media")
+                .header("cookie", &cookie)
+                .header("content-type", ct)
+                .header("accept", "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let r = app.router.clone().oneshot(send("合影.png", png())).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{l}");
+        let json: serde_json::Value =
+            serde_json::from_slice(&axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap()).unwrap();
+        let url = json["url"].as_str().unwrap().to_owned();
+        assert!(url.starts_with("/media/") && url.ends_with(".png"), "{l}: {url}");
+        assert_eq!(json["markdown"].as_str().unwrap(), format!("![合影]({url})"), "{l}");
+        let got = app.get(&url).await;
+        assert_eq!(got.status, StatusCode::OK, "{l}");
+        assert_eq!(got.header("content-type"), "image/png", "{l}");
+        // An HTML file named .png is refused: the content decides.
+        let r = app
+            .router
+            .clone()
+            .oneshot(send("evil.png", b"<html><script>alert(1)</script></html>".to_vec()))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        let body = String::from_utf8(axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        assert!(body.contains("不支持的文件类型"), "{l}");
+        // Anonymous uploads go to sign-in.
+        let (ct, body) = multipart("a.png", &png());
+        let anon = Request::post("/admin/media").header("content-type", ct).body(Body::from(body)).unwrap();
+        assert_eq!(app.router.clone().oneshot(anon).await.unwrap().status(), StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(app.get("/media/../dangjian.db").await.status, StatusCode::NOT_FOUND, "{l}");
+    }
+}

@@ -11,6 +11,7 @@ mod channel_admin;
 pub mod current;
 mod dashboard;
 mod diff;
+mod media_upload;
 pub mod nav;
 pub mod passwords;
 mod review_desk;
@@ -54,6 +55,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/articles"),
     ("GET", "/admin/review"),
     ("POST", "/admin/preview"),
+    ("POST", "/admin/media"),
 ];
 
 pub fn routes(st: &AppState) -> Router<AppState> {
@@ -85,6 +87,10 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route("/admin/articles/{id}/history", get(review_desk::history))
         .route("/admin/articles/{id}/publish-time", post(review_desk::retime))
         .route("/admin/preview", post(articles::preview))
+        .route(
+            "/admin/media",
+            post(media_upload::upload).layer(axum::extract::DefaultBodyLimit::max(media_upload::MAX_UPLOAD)),
+        )
         .route("/admin/review", get(review_desk::queue))
         .route("/admin/revisions/{id}", get(review_desk::view))
         .route("/admin/revisions/{id}/review", post(review_desk::act))

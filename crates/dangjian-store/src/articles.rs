@@ -79,12 +79,12 @@ pub async fn latest_in_channel(db: &Db, channel_id: i64, limit: i64) -> Result<V
     page_in_channel(db, channel_id, 0, limit).await
 }
 
-/// One page of a channel's published titles, newest first.
+/// One page of a channel's published titles: 置顶 (pinned) first, then newest first.
 pub async fn page_in_channel(db: &Db, channel_id: i64, offset: i64, limit: i64) -> Result<Vec<ArticleItem>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
         "SELECT id, channel_id, title, published_at FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
-         ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3"
+         ORDER BY is_top DESC, published_at DESC, id DESC LIMIT $2 OFFSET $3"
     )
     .bind(channel_id)
     .bind(limit)

@@ -296,3 +296,16 @@ async fn fresh_url(t: &TestDb) -> String {
     let head = &base[..base.rfind('/').unwrap()];
     format!("{head}/{name}")
 }
+
+#[tokio::test]
+async fn pinned_articles_lead_their_channel() {
+    for t in TestDb::all().await {
+        let c = channels::insert(&t.db, &chan("c"), T).await.unwrap();
+        let mut old = art(c, "置顶的旧文", T);
+        old.is_top = true;
+        articles::insert_many(&t.db, &[old, art(c, "新文", T + 10), art(c, "更新的文", T + 20)]).await.unwrap();
+        let titles: Vec<String> =
+            articles::page_in_channel(&t.db, c, 0, 10).await.unwrap().into_iter().map(|a| a.title).collect();
+        assert_eq!(titles, ["置顶的旧文", "更新的文", "新文"], "{}", t.label);
+    }
+}

@@ -38,3 +38,29 @@ pub async fn insert(db: &Db, group: &str, name: &str, url: &str, order: i32) -> 
         .await
     })?)
 }
+
+/// Changes one link; `NotFound` for an unknown id.
+pub async fn update(db: &Db, id: i64, group: &str, name: &str, url: &str, order: i32) -> Result<()> {
+    let n = on_pool!(db, |p| sqlx::query(
+        "UPDATE friendly_links SET group_name = $1, name = $2, url = $3, sort_order = $4 WHERE id = $5"
+    )
+    .bind(group)
+    .bind(name)
+    .bind(url)
+    .bind(order)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if n == 0 { Err(crate::StoreError::NotFound) } else { Ok(()) }
+}
+
+/// Removes one link.
+pub async fn delete(db: &Db, id: i64) -> Result<()> {
+    let n = on_pool!(db, |p| sqlx::query("DELETE FROM friendly_links WHERE id = $1")
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 { Err(crate::StoreError::NotFound) } else { Ok(()) }
+}

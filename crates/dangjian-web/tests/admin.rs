@@ -125,7 +125,7 @@ async fn every_admin_route_checks_the_role_on_the_server() {
                 "/admin/users" => &[Role::Secadmin],
                 "/admin/settings" => &[Role::Sysadmin],
                 "/admin/audit" | "/admin/audit/export.csv" => &[Role::Auditor],
-                "/admin/channels" => &[Role::Sysadmin],
+                "/admin/channels" | "/admin/links" | "/admin/terms" => &[Role::Sysadmin],
                 "/admin/articles" => &[Role::Editor, Role::Contributor, Role::Reviewer],
                 "/admin/articles/new" => &[Role::Editor, Role::Contributor],
                 "/admin/review" => &[Role::Reviewer],
@@ -328,5 +328,44 @@ async fn a_role_can_be_made_to_use_totp() {
         let code = dangjian_web::admin::totp::current(&secret).unwrap();
         let r = again.post("/admin/login", &format!("username=aud&password={}&totp={code}", urlenc(PW))).await;
         assert_eq!(r.header("location"), "/admin", "{l}");
+    }
+}
+
+#[tokio::test]
+async fn links_and_the_term_dictionary_are_managed_with_validation() {
+    for app in apps().await {
+        let l = app.label();
+        let _f = fixture(app.db()).await;
+        account(&app, "sys", &["sysadmin"]).await;
+        let mut c = Client::new(&app);
+        c.login("sys", PW).await;
+        let r = c
+            .post("/admin/links", "group_name=01&name=%E6%81%B6%E6%84%8F&url=javascript%3Aalert(1)&sort_order=1")
+            .await;
+        assert!(r.body.contains("须以 http:// 或 https:// 开头"), "{l}");
+        assert!(!app.get("/").await.body.contains("javascript:alert"), "{l}");
+        let r = c.post("/admin/links", "group_name=04&name=%E6%B5%8B%E8%AF%95%E9%93%BE%E6%8E%A5&url=https%3A%2F%2Fexample.gov.cn%2F&sort_order=x").await;
+        assert!(r.body.contains("排序须为整数"), "{l}");
+        let r = c.post("/admin/links", "group_name=04&name=%E6%B5%8B%E8%AF%95%E9%93%BE%E6%8E%A5&url=https%3A%2F%2Fexample.gov.cn%2F&sort_order=2").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert!(app.get("/").await.body.contains("测试链接"), "{l}: shown on the portal");
+        let id =
+            dangjian_store::links::list(app.db()).await.unwrap().into_iter().find(|x| x.name == "测试链接").unwrap().id;
+        c.post(&format!("/admin/links/{id}/delete"), "").await;
+        assert!(!app.get("/").await.body.contains("测试链接"), "{l}");
+
+        // The dictionary: parse errors are shown with line numbers and nothing is saved.
+        let page = c.get("/admin/terms").await;
+        assert!(page.body.contains("禁 "), "{l}: the starter dictionary is shown");
+        let r = c.post("/admin/terms", "dictionary=%E7%A6%81+%E5%9D%8F%E8%AF%8D%0A%E5%9D%8F+%E8%A1%8C").await;
+        assert!(r.body.contains("第2行"), "{l}: {}", r.body);
+        assert!(dangjian_store::settings::all(app.db()).await.unwrap().get("terms_dictionary").is_none(), "{l}");
+        let r = c.post("/admin/terms", "dictionary=%E7%A6%81+%E5%9D%8F%E8%AF%8D").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(
+            dangjian_store::settings::all(app.db()).await.unwrap().get("terms_dictionary").map(String::as_str),
+            Some("禁 坏词"),
+            "{l}"
+        );
     }
 }

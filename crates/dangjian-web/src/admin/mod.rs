@@ -17,6 +17,7 @@ pub mod passwords;
 mod review_desk;
 mod scope;
 mod session_store;
+mod site_content;
 mod site_settings;
 mod term_check;
 pub mod totp;
@@ -47,6 +48,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit/export.csv"),
     ("GET", "/admin/totp"),
+    ("GET", "/admin/links"),
+    ("POST", "/admin/links"),
+    ("GET", "/admin/terms"),
+    ("POST", "/admin/terms"),
     ("POST", "/admin/users/totp-policy"),
     ("GET", "/admin/channels"),
     ("POST", "/admin/channels"),
@@ -77,6 +82,10 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route("/admin/settings", get(site_settings::form).post(site_settings::save))
         .route("/admin/audit", get(audit_log::page))
         .route("/admin/audit/export.csv", get(audit_log::export_csv))
+        .route("/admin/links", get(site_content::links_list).post(site_content::link_add))
+        .route("/admin/links/{id}", post(site_content::link_save))
+        .route("/admin/links/{id}/delete", post(site_content::link_delete))
+        .route("/admin/terms", get(site_content::terms_form).post(site_content::terms_save))
         .route("/admin/users/totp-policy", post(accounts::totp_policy))
         .route("/admin/totp", get(totp_setup::form).post(totp_setup::enrol))
         .route("/admin/channels", get(channel_admin::list).post(channel_admin::save))

@@ -452,3 +452,12 @@ impl WebDriverCompatibleCommand for Cdp {
         (http::Method::POST, Some(body.to_string()))
     }
 }
+
+impl Server {
+    /// Everything the server has written so far (stdout and stderr share one log file):
+    /// the first start prints the one-time admin password there.
+    #[allow(dead_code)] // browser.rs does not need it; browser_editorial.rs does.
+    pub fn output(&self) -> String {
+        self._proc.log_tail(usize::MAX)
+    }
+}

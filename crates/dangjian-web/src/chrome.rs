@@ -107,8 +107,13 @@ impl Chrome {
         let channels = dangjian_store::channels::list(db).await?;
         let links = dangjian_store::links::list(db).await?;
         let mut nav = vec![NavItem { href: "/".into(), name: "首页".into(), current: current.is_empty() }];
-        nav.extend(channels.iter().filter(|c| c.show_in_nav).map(|c| NavItem {
-            href: format!("/channel/{}", c.slug),
+        nav.extend(channels.iter().filter(|c| c.show_in_nav && c.parent_id.is_none()).map(|c| NavItem {
+            // A `link` channel points elsewhere (checked to be http(s) when saved).
+            href: if c.kind == "link" && !c.external_url.is_empty() {
+                c.external_url.clone()
+            } else {
+                format!("/channel/{}", c.slug)
+            },
             name: c.name.clone(),
             current: c.slug == current,
         }));

@@ -125,7 +125,7 @@ async fn every_admin_route_checks_the_role_on_the_server() {
                 "/admin/users" => &[Role::Secadmin],
                 "/admin/settings" => &[Role::Sysadmin],
                 "/admin/audit" | "/admin/audit/export.csv" => &[Role::Auditor],
-                "/admin/channels" | "/admin/links" | "/admin/terms" => &[Role::Sysadmin],
+                "/admin/channels" | "/admin/channels/new" | "/admin/links" | "/admin/terms" => &[Role::Sysadmin],
                 "/admin/articles" => &[Role::Editor, Role::Contributor, Role::Reviewer],
                 "/admin/articles/new" => &[Role::Editor, Role::Contributor],
                 "/admin/review" => &[Role::Reviewer],
@@ -367,5 +367,45 @@ async fn links_and_the_term_dictionary_are_managed_with_validation() {
             Some("禁 坏词"),
             "{l}"
         );
+    }
+}
+
+#[tokio::test]
+async fn channels_are_created_and_edited_with_field_errors() {
+    for app in apps().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        account(&app, "sys", &["sysadmin"]).await;
+        let mut c = Client::new(&app);
+        c.login("sys", PW).await;
+        let r = c.post("/admin/channels/new", "name=&slug=Bad%20Slug&kind=list").await;
+        assert!(r.body.contains("栏目名称不能为空") && r.body.contains("地址标识须为"), "{l}");
+        let r = c.post("/admin/channels/new", "name=%E9%87%8D%E5%A4%8D&slug=gonggao&kind=list").await;
+        assert!(r.body.contains("已被其他栏目使用"), "{l}");
+        let r = c.post("/admin/channels/new", "name=%E4%B8%AD%E5%9B%BD%E5%85%B1%E4%BA%A7%E5%85%9A%E6%96%B0%E9%97%BB%E7%BD%91&slug=cpc&kind=link&external_url=javascript%3Ax&show_in_nav=on").await;
+        assert!(r.body.contains("外部链接地址须以"), "{l}");
+        let r = c.post("/admin/channels/new", "name=%E5%85%9A%E5%BB%BA%E9%93%BE%E6%8E%A5&slug=cpc&kind=link&external_url=http%3A%2F%2Fcpc.people.com.cn%2F&sort_order=90&show_in_nav=on").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let nav = app.get("/").await.between("<nav class=\"channels\"", "</nav>");
+        assert!(nav.contains("href=\"http://cpc.people.com.cn/\">党建链接</a>"), "{l}: {nav}");
+        // A sub-channel is not in the top bar but has its own page.
+        let r = c
+            .post(
+                "/admin/channels/new",
+                &format!("name=%E5%AD%90%E6%A0%8F%E7%9B%AE&slug=sub&kind=list&parent_id={}&show_in_nav=on", f.news),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert!(!app.get("/").await.between("<nav class=\"channels\"", "</nav>").contains("子栏目"), "{l}");
+        assert_eq!(app.get("/channel/sub").await.status, StatusCode::OK, "{l}");
+        // A channel cannot be its own parent.
+        let r = c
+            .post(
+                &format!("/admin/channels/{}", f.news),
+                &format!("name=x&slug=dongtai&kind=list&parent_id={}", f.news),
+            )
+            .await;
+        assert!(r.body.contains("不能是栏目自己"), "{l}");
+        assert_eq!(c.get("/admin/channels/999999").await.status, StatusCode::NOT_FOUND, "{l}");
     }
 }

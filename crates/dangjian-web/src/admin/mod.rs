@@ -55,6 +55,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/users/totp-policy"),
     ("GET", "/admin/channels"),
     ("POST", "/admin/channels"),
+    ("GET", "/admin/channels/new"),
+    ("POST", "/admin/channels/new"),
     ("GET", "/admin/articles"),
     ("GET", "/admin/articles/new"),
     ("POST", "/admin/articles"),
@@ -89,6 +91,8 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route("/admin/users/totp-policy", post(accounts::totp_policy))
         .route("/admin/totp", get(totp_setup::form).post(totp_setup::enrol))
         .route("/admin/channels", get(channel_admin::list).post(channel_admin::save))
+        .route("/admin/channels/new", get(channel_admin::new_form).post(channel_admin::create))
+        .route("/admin/channels/{id}", get(channel_admin::edit_form).post(channel_admin::update))
         .route("/admin/articles", get(articles::list).post(articles::create))
         .route("/admin/articles/new", get(articles::new_form))
         .route("/admin/articles/{id}", post(articles::save))

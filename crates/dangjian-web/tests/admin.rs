@@ -124,7 +124,7 @@ async fn every_admin_route_checks_the_role_on_the_server() {
                 "/admin/articles" if method == "POST" => &[Role::Editor, Role::Contributor],
                 "/admin/users" => &[Role::Secadmin],
                 "/admin/settings" => &[Role::Sysadmin],
-                "/admin/audit" | "/admin/audit/export.csv" => &[Role::Auditor],
+                "/admin/audit" | "/admin/audit/export.csv" | "/admin/audit/export.xlsx" => &[Role::Auditor],
                 "/admin/channels" | "/admin/channels/new" | "/admin/links" | "/admin/terms" => &[Role::Sysadmin],
                 "/admin/articles" => &[Role::Editor, Role::Contributor, Role::Reviewer],
                 "/admin/articles/new" => &[Role::Editor, Role::Contributor],
@@ -279,7 +279,11 @@ async fn the_auditor_reads_and_exports_and_the_chain_verifies() {
         assert!(csv.header("content-type").starts_with("text/csv"), "{l}");
         assert!(csv.header("content-disposition").contains("filename*=UTF-8''"), "{l}");
         assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("\"nobody\""), "{l}");
-        assert_eq!(audit::verify(app.db()).await.unwrap(), Ok(3), "{l}: two logins and the export");
+        let xlsx = c.get("/admin/audit/export.xlsx").await;
+        assert_eq!(xlsx.status, StatusCode::OK, "{l}");
+        assert!(xlsx.header("content-type").contains("spreadsheetml"), "{l}");
+        assert!(xlsx.body.starts_with("PK"), "{l}: a zip container");
+        assert_eq!(audit::verify(app.db()).await.unwrap(), Ok(4), "{l}: two logins and two exports");
     }
 }
 

@@ -47,6 +47,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/settings"),
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit/export.csv"),
+    ("GET", "/admin/audit/export.xlsx"),
     ("GET", "/admin/totp"),
     ("GET", "/admin/links"),
     ("POST", "/admin/links"),
@@ -84,6 +85,7 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route("/admin/settings", get(site_settings::form).post(site_settings::save))
         .route("/admin/audit", get(audit_log::page))
         .route("/admin/audit/export.csv", get(audit_log::export_csv))
+        .route("/admin/audit/export.xlsx", get(audit_log::export_xlsx))
         .route("/admin/links", get(site_content::links_list).post(site_content::link_add))
         .route("/admin/links/{id}", post(site_content::link_save))
         .route("/admin/links/{id}/delete", post(site_content::link_delete))

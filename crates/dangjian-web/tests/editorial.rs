@@ -187,6 +187,7 @@ async fn forbidden_terms_block_submission_and_suspect_terms_warn() {
         let mut ed = signed_in(&app, "editor").await;
         let r = ed.post("/admin/articles", &article_form(f.empty, "学习体会", "认真学习党的19大精神。", "check")).await;
         assert!(r.body.contains("党的十九大"), "{l}: suggestion shown");
+        assert!(r.body.contains("<mark class=\"term-warn\""), "{l}: the hit is marked in the text");
         let before = articles::count_all(app.db()).await.unwrap();
         let r =
             ed.post("/admin/articles", &article_form(f.empty, "学习体会", "其中夹带某某反动口号。", "submit")).await;

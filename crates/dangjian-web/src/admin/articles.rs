@@ -82,6 +82,8 @@ struct EditorPage {
     errors: FieldErrors,
     term_hits: Vec<String>,
     term_block: bool,
+    /// The title and source with every hit marked (escaped HTML from the term check).
+    term_highlight: String,
     preview: String,
     source_locked: bool,
     live_note: String,
@@ -104,10 +106,11 @@ async fn render_editor(
 ) -> Result<Response, AppError> {
     let writable = scope::writable_channels(st, me).await?;
     let channels = scope::channel_names(st).await?.into_iter().filter(|(id, _)| writable.contains(id)).collect();
-    let (term_hits, term_block, preview) = match report {
-        Some(r) => (r.messages, r.blocks, dangjian_markup::render(&form.body_md)),
-        None => (vec![], false, dangjian_markup::render(&form.body_md)),
+    let (term_hits, term_block, term_highlight) = match report {
+        Some(r) => (r.messages, r.blocks, r.highlighted),
+        None => (vec![], false, String::new()),
     };
+    let preview = dangjian_markup::render(&form.body_md);
     let page = EditorPage {
         title: "编辑稿件",
         page: Frame::for_user(me).with_flash(flash),
@@ -118,6 +121,7 @@ async fn render_editor(
         errors,
         term_hits,
         term_block,
+        term_highlight,
         preview,
         source_locked: is_contributor_only(me),
         live_note: es.live_note,

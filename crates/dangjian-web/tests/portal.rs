@@ -262,3 +262,33 @@ async fn readyz_fails_when_the_database_is_gone() {
         assert!(!r.body.contains("pool") && !r.body.contains("sqlx"), "{}: {}", app.label(), r.body);
     }
 }
+
+#[tokio::test]
+async fn single_page_and_link_channels() {
+    for app in apps().await {
+        let f = fixture(app.db()).await;
+        let l = app.label();
+        let edit = |slug: &str, kind: &str, url: &str| dangjian_store::channels::ChannelEdit {
+            slug: slug.into(),
+            name: "栏目".into(),
+            kind: kind.into(),
+            description: String::new(),
+            keywords: String::new(),
+            sort_order: 50,
+            show_in_nav: true,
+            parent_id: None,
+            external_url: url.into(),
+        };
+        // The news channel as a single page shows its latest article.
+        dangjian_store::channels::save(app.db(), Some(f.news), &edit("dongtai", "page", ""), T0).await.unwrap();
+        let r = app.get("/channel/dongtai").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(r.header("location"), format!("/article/{}", f.news_ids[44]), "{l}");
+        dangjian_store::channels::save(app.db(), Some(f.empty), &edit("tashan", "page", ""), T0).await.unwrap();
+        assert_eq!(app.get("/channel/tashan").await.status, StatusCode::NOT_FOUND, "{l}: an empty page channel");
+        dangjian_store::channels::save(app.db(), None, &edit("out", "link", "https://www.12371.cn/"), T0)
+            .await
+            .unwrap();
+        assert_eq!(app.get("/channel/out").await.header("location"), "https://www.12371.cn/", "{l}");
+    }
+}

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::{
     extract::{Path, Query, State},
     http::{HeaderMap, Uri},
-    response::Html,
+    response::{Html, IntoResponse, Redirect, Response},
 };
 use dangjian_domain::paging::{self, PAGE_SIZE};
 use dangjian_store::{articles, channels};
@@ -30,8 +30,18 @@ pub async fn page(
     Query(q): Query<ListQuery>,
     headers: HeaderMap,
     uri: Uri,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let channel = channels::by_slug(&st.db, &slug).await?;
+    // An external-link channel goes where it points; a single-page channel shows its
+    // one (latest) article.
+    if channel.kind == "link" && !channel.external_url.is_empty() {
+        return Ok(Redirect::to(&channel.external_url).into_response());
+    }
+    if channel.kind == "page" {
+        let latest = articles::latest_in_channel(&st.db, channel.id, 1).await?;
+        let first = latest.first().ok_or(AppError::NotFound)?;
+        return Ok(Redirect::to(&format!("/article/{}", first.id)).into_response());
+    }
     let total = articles::count_in_channel(&st.db, channel.id).await?;
     // A bad or past-the-end page is a 404: a broken link, not a server fault.
     let page = paging::page_for(q.page.as_deref(), total as u64, PAGE_SIZE).map_err(|_| AppError::NotFound)?;
@@ -61,5 +71,5 @@ pub async fn page(
         channel,
         chrome,
     };
-    Ok(Html(view.render()?))
+    Ok(Html(view.render()?).into_response())
 }

@@ -40,6 +40,8 @@ pub struct ArticleItem {
     pub channel_id: i64,
     pub title: String,
     pub published_at: i64,
+    /// 置顶: lists show it first, with a mark.
+    pub is_top: bool,
 }
 
 /// Fields of a new article. The caller supplies times (computed in Rust).
@@ -82,7 +84,7 @@ pub async fn latest_in_channel(db: &Db, channel_id: i64, limit: i64) -> Result<V
 /// One page of a channel's published titles: 置顶 (pinned) first, then newest first.
 pub async fn page_in_channel(db: &Db, channel_id: i64, offset: i64, limit: i64) -> Result<Vec<ArticleItem>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
-        "SELECT id, channel_id, title, published_at FROM articles \
+        "SELECT id, channel_id, title, published_at, is_top FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
          ORDER BY is_top DESC, published_at DESC, id DESC LIMIT $2 OFFSET $3"
     )
@@ -106,7 +108,7 @@ pub async fn count_in_channel(db: &Db, channel_id: i64) -> Result<i64> {
 /// 头条: the latest published headline articles of the whole site.
 pub async fn headlines(db: &Db, limit: i64) -> Result<Vec<ArticleItem>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
-        "SELECT id, channel_id, title, published_at FROM articles \
+        "SELECT id, channel_id, title, published_at, is_top FROM articles \
          WHERE status = 'published' AND is_headline \
          ORDER BY published_at DESC, id DESC LIMIT $1"
     )
@@ -119,7 +121,7 @@ pub async fn headlines(db: &Db, limit: i64) -> Result<Vec<ArticleItem>> {
 /// ordered by publish time with the id breaking ties, as the list pages order them.
 pub async fn neighbours(db: &Db, a: &Article) -> Result<(Option<ArticleItem>, Option<ArticleItem>)> {
     let older = on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
-        "SELECT id, channel_id, title, published_at FROM articles \
+        "SELECT id, channel_id, title, published_at, is_top FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
            AND (published_at < $2 OR (published_at = $2 AND id < $3)) \
          ORDER BY published_at DESC, id DESC LIMIT 1"
@@ -130,7 +132,7 @@ pub async fn neighbours(db: &Db, a: &Article) -> Result<(Option<ArticleItem>, Op
     .fetch_optional(p)
     .await)?;
     let newer = on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
-        "SELECT id, channel_id, title, published_at FROM articles \
+        "SELECT id, channel_id, title, published_at, is_top FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
            AND (published_at > $2 OR (published_at = $2 AND id > $3)) \
          ORDER BY published_at ASC, id ASC LIMIT 1"

@@ -370,3 +370,39 @@ async fn images_upload_by_content_type_and_are_served() {
         assert_eq!(app.get("/media/../dangjian.db").await.status, StatusCode::NOT_FOUND, "{l}");
     }
 }
+
+#[tokio::test]
+async fn a_blank_time_means_when_approved_and_edits_keep_the_date() {
+    for app in apps().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        account(&app, "editor", &["editor"], &[f.empty], 0).await;
+        let mut ed = signed_in(&app, "editor").await;
+        // Saved as a draft with no time, submitted later: never refused as backdated.
+        ed.post("/admin/articles", &article_form(f.empty, "先存草稿", "正文", "save")).await;
+        let id = newest(&app, f.empty).await;
+        let before = dangjian_domain::clock::now_micros();
+        let r = ed.post(&format!("/admin/articles/{id}"), &article_form(f.empty, "先存草稿", "正文", "submit")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let published = revisions::article_meta(app.db(), id).await.unwrap().published_at;
+        assert!(published >= before, "{l}: shown as published when approved");
+        // A new version keeps the date readers have seen.
+        let form = ed.get(&format!("/admin/articles/{id}/edit")).await;
+        let shown = form.between("name=\"publish_at\" type=\"datetime-local\" value=\"", "\"");
+        assert!(!shown.is_empty(), "{l}: the live date is prefilled");
+        let r = ed
+            .post(
+                &format!("/admin/articles/{id}"),
+                &format!(
+                    "{}&publish_at={}",
+                    article_form(f.empty, "先存草稿（修改）", "正文", "submit"),
+                    urlenc(&shown)
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let after = revisions::article_meta(app.db(), id).await.unwrap();
+        assert_eq!(after.title, "先存草稿（修改）", "{l}");
+        assert_eq!(after.published_at / 60_000_000, published / 60_000_000, "{l}: same minute as before");
+    }
+}

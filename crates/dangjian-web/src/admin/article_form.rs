@@ -81,7 +81,7 @@ impl ArticleForm {
             cover: r.cover.clone(),
             is_top: r.is_top,
             is_headline: r.is_headline,
-            publish_at: format_local(r.publish_at),
+            publish_at: if r.publish_at == 0 { String::new() } else { format_local(r.publish_at) },
             unpublish_at: r.unpublish_at.map(format_local).unwrap_or_default(),
             backdate_reason: r.backdate_reason.clone(),
         }
@@ -124,8 +124,10 @@ impl ArticleForm {
         if !cover_ok {
             errors.push(("cover", "封面图片须为本站媒体库地址（/media/…）或 https 地址".into()));
         }
+        // Blank means "when the last review passes" (stored as 0), so a draft saved today
+        // and submitted next week is not refused as backdated.
         let publish_at = if self.publish_at.trim().is_empty() {
-            Some(now)
+            Some(0)
         } else {
             let p = parse_local(&self.publish_at);
             if p.is_none() {
@@ -141,7 +143,7 @@ impl ArticleForm {
                     errors.push(("unpublish_at", "下线时间格式应为 年-月-日 时:分".into()));
                     None
                 }
-                Some(u) if publish_at.is_some_and(|p| u <= p) => {
+                Some(u) if publish_at.is_some_and(|p| u <= p.max(now)) => {
                     errors.push(("unpublish_at", "下线时间须晚于发布时间".into()));
                     None
                 }
@@ -170,7 +172,7 @@ impl ArticleForm {
             cover: cover.to_owned(),
             is_top: self.is_top,
             is_headline: self.is_headline,
-            publish_at: publish_at.unwrap_or(now),
+            publish_at: publish_at.unwrap_or(0),
             unpublish_at,
             backdate_reason: self.backdate_reason.trim().to_owned(),
         })

@@ -61,7 +61,11 @@ pub async fn list(State(st): State<AppState>, me: CurrentUser) -> Result<Respons
             live: a.status == "published",
             status: review::State::from_code(&a.status).map(|s| s.name()).unwrap_or("草稿"),
             channel: scope::name_of(&names, a.channel_id),
-            published: clock::format_datetime(a.published_at),
+            published: if a.published_at == 0 {
+                "审核通过后发布".into()
+            } else {
+                clock::format_datetime(a.published_at)
+            },
             id: a.id,
             title: a.title,
         })
@@ -141,7 +145,6 @@ pub async fn new_form(State(st): State<AppState>, me: CurrentUser) -> Result<Res
     let form = ArticleForm {
         publisher: me.user.display_name.clone(),
         source_unit: me.user.source_unit.clone(),
-        publish_at: format_local(clock::now_micros()),
         ..Default::default()
     };
     let es = EditorState { heading: "写稿件".into(), action: "/admin/articles".into(), live_note: String::new() };
@@ -219,6 +222,9 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
 /// was never submitted): a forged date fails a government site. Minute precision, as the
 /// form has. `None` when the time is fine.
 pub fn backdate_error(f: &Fields, first_submitted_at: Option<i64>, now: i64) -> Option<String> {
+    if f.publish_at == 0 {
+        return None; // "when approved"
+    }
     let floor = first_submitted_at.unwrap_or(now);
     let floor_minute = floor - floor.rem_euclid(60_000_000);
     review::check_publish_time(f.publish_at, floor_minute, false, "").err().map(|e| e.to_string())
@@ -231,7 +237,8 @@ pub async fn submit(st: &AppState, me: &CurrentUser, rev_id: i64) -> Result<(), 
     let levels = revisions::review_levels(&st.db, rev.channel_id).await?.clamp(0, 3) as u8;
     let now = clock::now_micros();
     let meta = revisions::article_meta(&st.db, rev.article_id).await?;
-    let effective = rev.publish_at.max(meta.first_submitted_at.unwrap_or(now));
+    let floor = publish_floor(rev.publish_at, meta.first_submitted_at, now);
+    let effective = rev.publish_at.max(floor);
     let next =
         review::submit(review::State::Draft, levels, effective, now).map_err(|e| AppError::Internal(e.to_string()))?;
     let (to, apply) = match next {
@@ -249,7 +256,7 @@ pub async fn submit(st: &AppState, me: &CurrentUser, rev_id: i64) -> Result<(), 
         opinion: "",
         now,
         apply,
-        publish_floor: now,
+        publish_floor: floor,
     };
     if !revisions::transition(&st.db, &t).await? {
         return Err(AppError::Conflict("稿件状态已变化，请刷新后重试".into()));
@@ -263,6 +270,12 @@ pub async fn submit(st: &AppState, me: &CurrentUser, rev_id: i64) -> Result<(), 
         &to,
     )
     .await
+}
+
+/// The earliest time a reader may see on an article approved now: the approval time
+/// when no time was set (0), else the first submission (never earlier).
+pub fn publish_floor(publish_at: i64, first_submitted_at: Option<i64>, now: i64) -> i64 {
+    if publish_at == 0 { now } else { first_submitted_at.unwrap_or(now) }
 }
 
 #[derive(Deserialize)]
@@ -301,6 +314,11 @@ pub async fn edit_form(
         Some(d) => d,
         None => revisions::for_article(&st.db, id).await?.into_iter().next().ok_or(AppError::NotFound)?,
     };
+    let mut form = ArticleForm::from_revision(&source);
+    if source.state != "draft" && meta.published_at > 0 {
+        // A new version of a published article keeps the date readers have seen.
+        form.publish_at = format_local(meta.published_at);
+    }
     let live_note = if meta.status == "published" {
         "本稿件已发布。修改将生成新版本，审核通过前网站上仍显示当前版本。".into()
     } else {
@@ -312,7 +330,7 @@ pub async fn edit_form(
         live_note,
     };
     let flash = if q.saved.is_some() { "草稿已保存。" } else { "" };
-    render_editor(&st, &me, es, ArticleForm::from_revision(&source), vec![], None, flash).await
+    render_editor(&st, &me, es, form, vec![], None, flash).await
 }
 
 pub async fn save(

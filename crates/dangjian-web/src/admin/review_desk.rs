@@ -130,7 +130,7 @@ async fn render_revision(
             "superseded" => "历史版本",
             _ => "未知",
         }),
-        publish_at: clock::format_datetime(rev.publish_at),
+        publish_at: if rev.publish_at == 0 { "审核通过时".into() } else { clock::format_datetime(rev.publish_at) },
         highlighted: report.highlighted,
         term_hits: report.messages,
         diff,
@@ -171,7 +171,7 @@ pub async fn act(
     let levels = revisions::review_levels(&st.db, rev.channel_id).await?.clamp(0, 3) as u8;
     let now = clock::now_micros();
     let meta = revisions::article_meta(&st.db, rev.article_id).await?;
-    let floor = meta.first_submitted_at.unwrap_or(now);
+    let floor = super::articles::publish_floor(rev.publish_at, meta.first_submitted_at, now);
     let effective = rev.publish_at.max(floor);
     let next = match action.as_str() {
         "approve" => review::approve(state, level, levels, effective, now),

@@ -17,6 +17,7 @@ pub struct Row {
     pub title: String,
     pub short: String,
     pub date: String,
+    pub top: bool,
 }
 
 impl Row {
@@ -27,6 +28,7 @@ impl Row {
             short: text::truncate_width(&a.title, width),
             title: a.title.clone(),
             date: clock::format_date(a.published_at),
+            top: a.is_top,
         }
     }
 }

@@ -13,7 +13,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator, elements::Element};
 use serde_json::Value;
@@ -413,7 +413,6 @@ async fn set_review_levels(c: &Client, base: &str, channel: &str, levels: u8) ->
 
 /// Writes the article in the editor, uploads the image, and submits it for review.
 async fn write_and_submit(c: &Client, base: &str, image: &Path, shots: &Path) -> Result<()> {
-    wait_for_fresh_minute().await;
     c.goto(&format!("{base}/admin/articles/new")).await?;
     find(c, r#"select[name="channel_id"]"#).await?.select_by_label(CHANNEL).await?;
     fill(c, r#"input[name="title"]"#, TITLE).await?;
@@ -452,17 +451,6 @@ async fn write_and_submit(c: &Client, base: &str, image: &Path, shots: &Path) ->
     Ok(())
 }
 
-/// The editor pre-fills 发布时间 with the current minute, and the server refuses a publish
-/// time earlier than the minute of submission ("may not backdate"): a form loaded at
-/// hh:mm:59 and submitted at hh:mm+1:05 is refused. Starting early in a minute keeps the
-/// scenario clear of that edge (reported as an app problem).
-async fn wait_for_fresh_minute() {
-    let second = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() % 60).unwrap_or(0);
-    if second > 30 {
-        eprintln!("  waiting {}s for the next minute (pre-filled 发布时间 goes stale at the minute)", 60 - second);
-        tokio::time::sleep(Duration::from_secs(60 - second)).await;
-    }
-}
 
 /// [`wait_js`] with a longer limit, for work that involves the server.
 async fn wait_js_for(c: &Client, check: &str, limit: Duration) -> Result<bool> {

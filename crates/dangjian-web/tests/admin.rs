@@ -130,7 +130,7 @@ async fn every_admin_route_checks_the_role_on_the_server() {
                 "/admin/articles/new" => &[Role::Editor, Role::Contributor],
                 "/admin/review" => &[Role::Reviewer],
                 "/admin/users/totp-policy" => &[Role::Secadmin],
-                "/admin/media" => &[Role::Editor, Role::Contributor],
+                "/admin/media" | "/admin/articles/import" => &[Role::Editor, Role::Contributor],
                 _ => &Role::ALL,
             }
         };

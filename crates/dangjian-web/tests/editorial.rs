@@ -406,3 +406,86 @@ async fn a_blank_time_means_when_approved_and_edits_keep_the_date() {
         assert_eq!(after.published_at / 60_000_000, published / 60_000_000, "{l}: same minute as before");
     }
 }
+
+/// A minimal Word document built in the test: a heading, a bold run, and an image.
+fn docx() -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let files: [(&str, &[u8]); 4] = [
+            (
+                "[Content_Types].xml",
+                br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+            ),
+            (
+                "word/_rels/document.xml.rels",
+                br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/></Relationships>"#,
+            ),
+            (
+                "word/document.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body><w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>关于Word导入的通知</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>一、背景</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">普通文字，</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>加粗文字</w:t></w:r><w:r><w:t>&lt;script&gt;alert(1)&lt;/script&gt;</w:t></w:r></w:p><w:p><w:r><w:drawing><wp:inline><a:graphic><a:graphicData><pic:pic><pic:blipFill><a:blip r:embed="rId5"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p></w:body></w:document>"#.as_bytes(),
+            ),
+        ];
+        for (name, data) in files {
+            z.start_file(name, opts).unwrap();
+            z.write_all(data).unwrap();
+        }
+        z.start_file("word/media/image1.png", opts).unwrap();
+        z.write_all(&png()).unwrap();
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+#[tokio::test]
+async fn a_word_document_becomes_a_draft_with_its_images() {
+    use axum::{body::Body, http::Request};
+    use tower::ServiceExt;
+    for app in apps().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        account(&app, "editor", &["editor"], &[f.empty], 0).await;
+        let ed = signed_in(&app, "editor").await;
+        let cookie = ed.cookie.clone().unwrap();
+        let boundary = "----djdocx";
+        let send = |bytes: Vec<u8>, channel: i64| {
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"channel_id\"\r\n\r\n{channel}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"通知.docx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(&bytes);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            Request::post("/admin/articles/import")
+                .header("cookie", &cookie)
+                .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let r = app.router.clone().oneshot(send(docx(), f.empty)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{l}");
+        let id = newest(&app, f.empty).await;
+        let rev = &revisions::for_article(app.db(), id).await.unwrap()[0];
+        assert_eq!(rev.title, "关于Word导入的通知", "{l}");
+        assert!(rev.body_md.contains("## 一、背景") && rev.body_md.contains("**加粗文字**"), "{l}: {}", rev.body_md);
+        assert!(rev.body_md.contains("](/media/"), "{l}: the image is in the media store: {}", rev.body_md);
+        assert!(!rev.body_html.contains("<script"), "{l}: document text never becomes markup");
+        assert_eq!(rev.state, "draft", "{l}");
+        // Not a Word file: a clear message, nothing written.
+        let before = articles::count_all(app.db()).await.unwrap();
+        let r = app.router.clone().oneshot(send(b"not a zip at all".to_vec(), f.empty)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{l}");
+        let body = String::from_utf8(axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        assert!(body.contains("Word"), "{l}");
+        // A channel not granted is refused.
+        let r = app.router.clone().oneshot(send(docx(), f.news)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{l}");
+        assert_eq!(articles::count_all(app.db()).await.unwrap(), before, "{l}: nothing written");
+    }
+}

@@ -91,6 +91,8 @@ struct EditorPage {
     preview: String,
     source_locked: bool,
     live_note: String,
+    /// The Word import form is offered on a new article only.
+    show_import: bool,
 }
 
 struct EditorState {
@@ -115,6 +117,7 @@ async fn render_editor(
         None => (vec![], false, String::new()),
     };
     let preview = dangjian_markup::render(&form.body_md);
+    let show_import = es.action == "/admin/articles";
     let page = EditorPage {
         title: "编辑稿件",
         page: Frame::for_user(me).with_flash(flash),
@@ -128,6 +131,7 @@ async fn render_editor(
         term_highlight,
         preview,
         source_locked: is_contributor_only(me),
+        show_import,
         live_note: es.live_note,
     };
     Ok(Html(page.render()?).into_response())
@@ -281,6 +285,9 @@ pub fn publish_floor(publish_at: i64, first_submitted_at: Option<i64>, now: i64)
 #[derive(Deserialize)]
 pub struct EditQuery {
     saved: Option<String>,
+    imported: Option<String>,
+    /// What a Word import could not keep, to show the editor.
+    notes: Option<String>,
 }
 
 /// The revision an edit works on: the open draft, if any.
@@ -329,8 +336,15 @@ pub async fn edit_form(
         action: format!("/admin/articles/{id}"),
         live_note,
     };
-    let flash = if q.saved.is_some() { "草稿已保存。" } else { "" };
-    render_editor(&st, &me, es, form, vec![], None, flash).await
+    let flash = match (&q.imported, &q.notes, &q.saved) {
+        (Some(_), Some(n), _) => {
+            format!("已从 Word 文档导入为草稿。请注意：{}", n.chars().take(500).collect::<String>())
+        }
+        (Some(_), None, _) => "已从 Word 文档导入为草稿，请核对后提交审核。".to_owned(),
+        (None, _, Some(_)) => "草稿已保存。".to_owned(),
+        _ => String::new(),
+    };
+    render_editor(&st, &me, es, form, vec![], None, &flash).await
 }
 
 pub async fn save(

@@ -11,6 +11,7 @@ mod channel_admin;
 pub mod current;
 mod dashboard;
 mod diff;
+mod docx_import;
 mod media_upload;
 pub mod nav;
 pub mod passwords;
@@ -64,6 +65,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/review"),
     ("POST", "/admin/preview"),
     ("POST", "/admin/media"),
+    ("POST", "/admin/articles/import"),
 ];
 
 pub fn routes(st: &AppState) -> Router<AppState> {
@@ -97,6 +99,10 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route("/admin/channels/{id}", get(channel_admin::edit_form).post(channel_admin::update))
         .route("/admin/articles", get(articles::list).post(articles::create))
         .route("/admin/articles/new", get(articles::new_form))
+        .route(
+            "/admin/articles/import",
+            post(docx_import::import).layer(axum::extract::DefaultBodyLimit::max(media_upload::MAX_UPLOAD)),
+        )
         .route("/admin/articles/{id}", post(articles::save))
         .route("/admin/articles/{id}/edit", get(articles::edit_form))
         .route("/admin/articles/{id}/history", get(review_desk::history))

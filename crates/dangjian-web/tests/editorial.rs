@@ -489,3 +489,30 @@ async fn a_word_document_becomes_a_draft_with_its_images() {
         assert_eq!(articles::count_all(app.db()).await.unwrap(), before, "{l}: nothing written");
     }
 }
+
+#[tokio::test]
+async fn an_old_version_is_restored_as_a_new_draft() {
+    for app in apps().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        account(&app, "editor", &["editor"], &[f.empty], 0).await;
+        let mut ed = signed_in(&app, "editor").await;
+        ed.post("/admin/articles", &article_form(f.empty, "第一版标题", "第一版正文", "submit")).await;
+        let id = newest(&app, f.empty).await;
+        ed.post(&format!("/admin/articles/{id}"), &article_form(f.empty, "第二版标题", "第二版正文", "submit")).await;
+        assert!(app.get(&format!("/article/{id}")).await.body.contains("第二版标题"), "{l}");
+        let revs = revisions::for_article(app.db(), id).await.unwrap();
+        let first = revs.iter().find(|r| r.number == 1).unwrap().id;
+        let r = ed.post(&format!("/admin/revisions/{first}/restore"), "").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        // The restored text is a new draft (version 3); the live page is unchanged until submitted.
+        let revs = revisions::for_article(app.db(), id).await.unwrap();
+        assert_eq!((revs[0].number, revs[0].state.as_str(), revs[0].title.as_str()), (3, "draft", "第一版标题"), "{l}");
+        assert!(app.get(&format!("/article/{id}")).await.body.contains("第二版标题"), "{l}");
+        // A second restore while a draft is open is refused with a message.
+        let r = ed.post(&format!("/admin/revisions/{first}/restore"), "").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}");
+        let h = ed.get(&format!("/admin/articles/{id}/history")).await;
+        assert!(h.body.contains("第 3 版") && h.body.contains("线上版本"), "{l}");
+    }
+}

@@ -4,7 +4,12 @@
 
 pub mod audit;
 pub mod clock;
+pub mod dues;
 pub mod lockout;
+pub mod meetings;
+pub mod members;
+pub mod month;
+pub mod orgs;
 pub mod paging;
 pub mod password;
 pub mod review;

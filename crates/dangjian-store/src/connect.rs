@@ -91,12 +91,14 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "accounts", include_str!("../migrations/sqlite/0002_accounts.sql")),
     (3, "editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
     (4, "pinned_order", include_str!("../migrations/sqlite/0004_pinned_order.sql")),
+    (5, "platform", include_str!("../migrations/sqlite/0005_platform.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
     (2, "accounts", include_str!("../migrations/postgres/0002_accounts.sql")),
     (3, "editorial", include_str!("../migrations/postgres/0003_editorial.sql")),
     (4, "pinned_order", include_str!("../migrations/postgres/0004_pinned_order.sql")),
+    (5, "platform", include_str!("../migrations/postgres/0005_platform.sql")),
 ];
 
 impl Db {

@@ -9,6 +9,8 @@ pub mod channels;
 mod connect;
 mod error;
 pub mod links;
+pub mod members;
+pub mod orgs;
 pub mod revisions;
 pub mod sessions;
 pub mod settings;

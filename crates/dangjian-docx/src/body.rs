@@ -40,6 +40,18 @@ struct Field {
     kind: FieldKind,
 }
 
+/// Where converted blocks go: a table cell collects them, the body streams them on
+/// to Markdown so that a long document is never held twice.
+pub(crate) trait Sink {
+    fn block(&mut self, block: Block);
+}
+
+impl Sink for Vec<Block> {
+    fn block(&mut self, block: Block) {
+        self.push(block);
+    }
+}
+
 /// State for one conversion.
 pub(crate) struct Converter<'p, 'a> {
     pkg: &'p mut Package<'a>,
@@ -81,34 +93,34 @@ impl<'p, 'a> Converter<'p, 'a> {
     }
 
     /// Converts the children of a block container (`w:body`, `w:tc`, `w:sdtContent`).
-    pub fn blocks(&mut self, container: &Element, out: &mut Vec<Block>) -> Result<(), ImportError> {
+    pub fn blocks(&mut self, container: Element<'_>, out: &mut dyn Sink) -> Result<(), ImportError> {
         for el in container.elements() {
             self.block(el, out)?;
         }
         Ok(())
     }
 
-    fn block(&mut self, el: &Element, out: &mut Vec<Block>) -> Result<(), ImportError> {
+    fn block(&mut self, el: Element<'_>, out: &mut dyn Sink) -> Result<(), ImportError> {
         if el.is(Ns::Mc, "AlternateContent") {
             if let Some(branch) = alternate(el) {
                 self.blocks(branch, out)?;
             }
             return Ok(());
         }
-        if el.ns != Ns::W {
+        if el.ns() != Ns::W {
             return Ok(());
         }
-        match &*el.name {
+        match el.name() {
             "p" => {
                 let para = self.paragraph(el)?;
                 if !para.is_empty() {
-                    out.push(Block::Para(para));
+                    out.block(Block::Para(para));
                 }
             }
             "tbl" => {
                 let table = self.table(el)?;
                 if !table.rows.is_empty() {
-                    out.push(Block::Table(table));
+                    out.block(Block::Table(table));
                 }
             }
             "sdt" => {
@@ -125,7 +137,7 @@ impl<'p, 'a> Converter<'p, 'a> {
         Ok(())
     }
 
-    fn paragraph(&mut self, p: &Element) -> Result<Para, ImportError> {
+    fn paragraph(&mut self, p: Element<'_>) -> Result<Para, ImportError> {
         let ppr = p.w_child("pPr");
         let style_id = ppr.and_then(|x| x.w_child("pStyle")).and_then(|s| s.w_attr("val"));
         let style = self.styles.effective(style_id);
@@ -168,7 +180,7 @@ impl<'p, 'a> Converter<'p, 'a> {
         Some(ListItem { ordered, level: ilvl, number })
     }
 
-    fn table(&mut self, tbl: &Element) -> Result<Table, ImportError> {
+    fn table(&mut self, tbl: Element<'_>) -> Result<Table, ImportError> {
         let mut table = Table::default();
         let mut merged = false;
         for tr in children_through_wrappers(tbl, "tr") {
@@ -187,6 +199,8 @@ impl<'p, 'a> Converter<'p, 'a> {
                 cells.push(Cell { paras, span: span.max(1) });
             }
             if !cells.is_empty() {
+                // A table is held until its end: keep rows at their exact size.
+                cells.shrink_to_fit();
                 table.width = table.width.max(cells.iter().map(|c| c.span).sum());
                 table.rows.push(cells);
             }
@@ -198,25 +212,29 @@ impl<'p, 'a> Converter<'p, 'a> {
     }
 
     /// A cell's paragraphs; a table inside the cell is flattened into its paragraphs.
-    fn cell(&mut self, tc: &Element) -> Result<Vec<Para>, ImportError> {
-        let mut blocks = Vec::new();
+    fn cell(&mut self, tc: Element<'_>) -> Result<Vec<Para>, ImportError> {
+        let mut blocks: Vec<Block> = Vec::new();
         self.blocks(tc, &mut blocks)?;
         let mut paras = Vec::new();
         for b in blocks {
             match b {
-                Block::Para(p) => paras.push(p),
+                Block::Para(mut p) => {
+                    p.inlines.shrink_to_fit();
+                    paras.push(p);
+                }
                 Block::Table(t) => {
                     self.warnings.nested_tables += 1;
                     paras.extend(t.rows.into_iter().flatten().flat_map(|c| c.paras));
                 }
             }
         }
+        paras.shrink_to_fit();
         Ok(paras)
     }
 
     fn inlines(
         &mut self,
-        parent: &Element,
+        parent: Element<'_>,
         link: &Option<Rc<str>>,
         base: RunProps,
         out: &mut Vec<Inline>,
@@ -229,7 +247,7 @@ impl<'p, 'a> Converter<'p, 'a> {
 
     fn inline(
         &mut self,
-        el: &Element,
+        el: Element<'_>,
         link: &Option<Rc<str>>,
         base: RunProps,
         out: &mut Vec<Inline>,
@@ -240,14 +258,14 @@ impl<'p, 'a> Converter<'p, 'a> {
             }
             return Ok(());
         }
-        if el.ns == Ns::M && matches!(&*el.name, "oMath" | "oMathPara") {
+        if el.ns() == Ns::M && matches!(el.name(), "oMath" | "oMathPara") {
             self.warnings.math += 1;
             return Ok(());
         }
-        if el.ns != Ns::W {
+        if el.ns() != Ns::W {
             return Ok(());
         }
-        match &*el.name {
+        match el.name() {
             "r" => self.run(el, link, base, out)?,
             "hyperlink" => {
                 let url = match el.attr(Ns::R, "id").and_then(|id| self.rels.get(id)).filter(|r| r.external) {
@@ -280,7 +298,7 @@ impl<'p, 'a> Converter<'p, 'a> {
 
     fn run(
         &mut self,
-        r: &Element,
+        r: Element<'_>,
         link: &Option<Rc<str>>,
         base: RunProps,
         out: &mut Vec<Inline>,
@@ -303,7 +321,7 @@ impl<'p, 'a> Converter<'p, 'a> {
 
     fn run_child(
         &mut self,
-        c: &Element,
+        c: Element<'_>,
         fmt: Fmt,
         hidden: bool,
         link: &Option<Rc<str>>,
@@ -318,18 +336,18 @@ impl<'p, 'a> Converter<'p, 'a> {
             }
             return Ok(());
         }
-        if c.ns != Ns::W {
+        if c.ns() != Ns::W {
             return Ok(());
         }
-        match &*c.name {
+        match c.name() {
             "fldChar" => self.field_char(c.w_attr("fldCharType").unwrap_or("")),
             "instrText" => {
                 if let Some(f) = self.fields.last_mut().filter(|f| !f.in_result && f.instr.len() < 4096) {
-                    f.instr.push_str(&c.text());
+                    f.instr.push_str(c.text());
                 }
             }
             _ if hidden || self.in_toc() => {}
-            "t" => self.push_text(out, &c.text(), fmt, link),
+            "t" => self.push_text(out, c.text(), fmt, link),
             "tab" | "ptab" => self.push_text(out, " ", fmt, link),
             "noBreakHyphen" => self.push_text(out, "-", fmt, link),
             // Page and column breaks mean nothing on a web page.
@@ -374,7 +392,7 @@ impl<'p, 'a> Converter<'p, 'a> {
     }
 
     /// Text boxes, images and shapes inside `w:drawing` (DrawingML) or `w:pict` (VML).
-    fn graphic(&mut self, el: &Element, out: &mut Vec<Inline>) -> Result<(), ImportError> {
+    fn graphic(&mut self, el: Element<'_>, out: &mut Vec<Inline>) -> Result<(), ImportError> {
         for c in el.elements() {
             if c.is(Ns::W, "txbxContent") {
                 self.warnings.textboxes += 1;
@@ -519,12 +537,12 @@ impl<'p, 'a> Converter<'p, 'a> {
 /// The branch of `mc:AlternateContent` to read: the first `mc:Choice` (Word's modern
 /// form), else `mc:Fallback`. Reading only one keeps images and text boxes from being
 /// counted twice.
-fn alternate(el: &Element) -> Option<&Element> {
+fn alternate(el: Element<'_>) -> Option<Element<'_>> {
     el.child(Ns::Mc, "Choice").or_else(|| el.child(Ns::Mc, "Fallback"))
 }
 
 /// `w:tr` of a table or `w:tc` of a row, looking through content controls and custom XML.
-fn children_through_wrappers<'e>(parent: &'e Element, name: &'static str) -> Vec<&'e Element> {
+fn children_through_wrappers<'e>(parent: Element<'e>, name: &'static str) -> Vec<Element<'e>> {
     let mut found = Vec::new();
     for el in parent.elements() {
         if el.is(Ns::W, name) {
@@ -546,12 +564,12 @@ fn span(val: Option<&str>) -> Option<usize> {
     val?.trim().parse::<usize>().ok().map(|n| n.min(64))
 }
 
-fn graphic_uri_has(graphic_data: &Element, what: &str) -> bool {
+fn graphic_uri_has(graphic_data: Element<'_>, what: &str) -> bool {
     graphic_data.plain_attr("uri").and_then(|u| u.rsplit('/').next()).is_some_and(|last| last.starts_with(what))
 }
 
 /// A content control that holds a generated table of contents.
-fn is_toc_sdt(sdt: &Element) -> bool {
+fn is_toc_sdt(sdt: Element<'_>) -> bool {
     let gallery = sdt
         .w_child("sdtPr")
         .and_then(|p| p.w_child("docPartObj"))

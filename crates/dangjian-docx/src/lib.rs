@@ -11,6 +11,8 @@
 //! [`ImportError`] rather than a panic, and no text from the document can turn into
 //! Markdown or HTML markup.
 
+#![warn(missing_docs)]
+
 mod body;
 mod markdown;
 mod media;
@@ -49,9 +51,10 @@ pub struct Imported {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Image {
     /// The text standing for this image in the Markdown (`docx_image_1.png`, ...). No
-    /// placeholder is a prefix of another, and none can occur in the document's own
-    /// text (its `_` is always escaped there), so replacing it as a plain string
-    /// touches only the image reference.
+    /// placeholder occurs inside another (`docx_image_1.png` is not part of
+    /// `docx_image_10.png`), and none can occur in the document's escaped text (its `_`
+    /// is always escaped there), so a plain string replace touches only the image
+    /// reference (and, in theory, a hyperlink whose URL contains the placeholder).
     pub placeholder: String,
     /// A safe file name for storing the image, numbered in order and with the
     /// extension of the real format (`image-1.png`); the name inside the .docx is not
@@ -60,6 +63,8 @@ pub struct Image {
     /// Sniffed from the bytes: `image/png`, `image/jpeg`, `image/gif`, `image/webp` or
     /// `image/bmp`. Other formats are dropped with a warning.
     pub content_type: &'static str,
+    /// The image file exactly as stored in the document, at most
+    /// [`Limits::max_image_bytes`].
     pub bytes: Vec<u8>,
 }
 
@@ -143,6 +148,7 @@ pub fn import(bytes: &[u8], limits: &Limits) -> Result<Imported, ImportError> {
     let doc_bytes = pkg.read(&main)?.ok_or(ImportError::NotDocx)?;
     let doc = xml::parse(&doc_bytes).map_err(|e| ImportError::Corrupt(format!("正文（{main}）{}", e.0)))?;
     drop(doc_bytes);
+    let doc = doc.root();
     if !doc.is(Ns::W, "document") {
         return Err(ImportError::NotDocx);
     }
@@ -157,7 +163,7 @@ pub fn import(bytes: &[u8], limits: &Limits) -> Result<Imported, ImportError> {
         }
     };
     let styles = match read_part(&mut pkg, &rels, REL_STYLES, "word/styles.xml", "样式表")? {
-        Ok(Some(root)) => styles::Styles::parse(&root),
+        Ok(Some(tree)) => styles::Styles::parse(tree.root()),
         Ok(None) => styles::Styles::default(),
         Err(message) => {
             notes.push(message);
@@ -165,7 +171,7 @@ pub fn import(bytes: &[u8], limits: &Limits) -> Result<Imported, ImportError> {
         }
     };
     let numbering = match read_part(&mut pkg, &rels, REL_NUMBERING, "word/numbering.xml", "编号定义")? {
-        Ok(Some(root)) => styles::Numbering::parse(&root),
+        Ok(Some(tree)) => styles::Numbering::parse(tree.root()),
         Ok(None) => styles::Numbering::default(),
         Err(message) => {
             notes.push(message);
@@ -174,24 +180,58 @@ pub fn import(bytes: &[u8], limits: &Limits) -> Result<Imported, ImportError> {
     };
     let core_title = match read_part(&mut pkg, &package_rels, REL_CORE_PROPERTIES, "docProps/core.xml", "文档属性")?
     {
-        Ok(Some(root)) => {
-            root.child(Ns::Dc, "title").map(|t| t.text().split_whitespace().collect::<Vec<_>>().join(" "))
+        Ok(Some(tree)) => {
+            tree.root().child(Ns::Dc, "title").map(|t| t.text().split_whitespace().collect::<Vec<_>>().join(" "))
         }
         _ => None,
     };
 
-    let mut blocks = Vec::new();
+    let mut output = Output::default();
     let (images, converted_notes) = {
         let mut conv = body::Converter::new(&mut pkg, &styles, &numbering, &rels, limits.max_image_bytes);
         if let Some(body) = doc.w_child("body") {
-            conv.blocks(body, &mut blocks)?;
+            conv.blocks(body, &mut output)?;
         }
         (conv.images, conv.warnings)
     };
-    let title = take_title(&mut blocks, core_title);
     let mut warnings = notes.into_messages();
     warnings.extend(converted_notes.into_messages());
-    Ok(Imported { title, markdown: markdown::render(&blocks), images, warnings })
+    Ok(Imported {
+        title: output.title.or(core_title.filter(|t| !t.is_empty())),
+        markdown: output.markdown.finish(),
+        images,
+        warnings,
+    })
+}
+
+/// Receives the body's blocks, picks the title (see [`Imported::title`]) and writes
+/// the rest as Markdown.
+#[derive(Default)]
+struct Output {
+    markdown: markdown::Renderer,
+    title: Option<String>,
+    written: usize,
+}
+
+impl body::Sink for Output {
+    fn block(&mut self, block: Block) {
+        if let Block::Para(p) = &block
+            && self.title.is_none()
+            && matches!(p.kind, ParaKind::Title | ParaKind::Heading(1))
+        {
+            let text = p.plain_text();
+            if !text.is_empty() {
+                self.title = Some(text);
+                // The title is shown above the body: a Title paragraph, or a Heading 1
+                // that opens the document, would only repeat it.
+                if p.kind == ParaKind::Title || self.written == 0 {
+                    return;
+                }
+            }
+        }
+        self.written += 1;
+        self.markdown.push(&block);
+    }
 }
 
 /// Reads an optional XML part found through a relationship (or at its usual name).
@@ -203,7 +243,7 @@ fn read_part(
     kind: &str,
     fallback: &str,
     what: &str,
-) -> Result<Result<Option<xml::Element>, String>, ImportError> {
+) -> Result<Result<Option<xml::Tree>, String>, ImportError> {
     let name = rels.target_of_kind(kind).filter(|p| pkg.has(p)).unwrap_or(fallback).to_owned();
     let bytes = match pkg.read(&name) {
         Ok(Some(b)) => b,
@@ -212,27 +252,6 @@ fn read_part(
         Err(e) => return Ok(Err(format!("{what}无法读取，已按默认格式导入（{e}）"))),
     };
     Ok(xml::parse(&bytes).map(Some).map_err(|e| format!("{what}已损坏，已按默认格式导入（{}）", e.0)))
-}
-
-/// Picks the title (see [`Imported::title`]) and removes its paragraph from the body
-/// when the body would otherwise repeat it.
-fn take_title(blocks: &mut Vec<Block>, core_title: Option<String>) -> Option<String> {
-    let found = blocks.iter().enumerate().find_map(|(i, b)| match b {
-        Block::Para(p) if matches!(p.kind, ParaKind::Title | ParaKind::Heading(1)) => {
-            let text = p.plain_text();
-            (!text.is_empty()).then_some((i, p.kind, text))
-        }
-        _ => None,
-    });
-    match found {
-        Some((i, kind, text)) => {
-            if kind == ParaKind::Title || i == 0 {
-                blocks.remove(i);
-            }
-            Some(text)
-        }
-        None => core_title.filter(|t| !t.is_empty()),
-    }
 }
 
 /// "50 MB", "512 KB": limits as people read them.

@@ -14,47 +14,60 @@
 
 use crate::model::{Block, Fmt, Inline, ListItem, Para, ParaKind, Table};
 
-/// Renders the body; blocks are separated by blank lines, a list is one block.
-pub(crate) fn render(blocks: &[Block]) -> String {
-    let mut chunks: Vec<String> = Vec::new();
-    let mut list = ListLayout::default();
-    let mut list_chunk = String::new();
-    for block in blocks {
+/// Writes blocks as they come; blocks are separated by blank lines, and consecutive
+/// list items form one list.
+#[derive(Default)]
+pub(crate) struct Renderer {
+    out: String,
+    list: ListLayout,
+    in_list: bool,
+}
+
+impl Renderer {
+    pub fn push(&mut self, block: &Block) {
         if let Block::Para(p @ Para { kind: ParaKind::Body, list: Some(item), .. }) = block {
-            let (indent, marker) = list.place(*item);
+            let (indent, marker) = self.list.place(*item);
             let content = inlines(&p.inlines, Mode::Body { indent: indent + marker.len() + 1 });
             if content.is_empty() {
-                continue;
+                return;
             }
-            if !list_chunk.is_empty() {
-                list_chunk.push('\n');
+            if self.in_list {
+                self.out.push('\n');
+            } else {
+                self.separate();
             }
-            list_chunk.extend(std::iter::repeat_n(' ', indent));
-            list_chunk.push_str(&marker);
-            list_chunk.push(' ');
-            list_chunk.push_str(&content);
-            continue;
+            self.out.extend(std::iter::repeat_n(' ', indent));
+            self.out.push_str(&marker);
+            self.out.push(' ');
+            self.out.push_str(&content);
+            self.in_list = true;
+            return;
         }
-        if !list_chunk.is_empty() {
-            chunks.push(std::mem::take(&mut list_chunk));
-        }
-        list = ListLayout::default();
+        self.list = ListLayout::default();
+        self.in_list = false;
         let chunk = match block {
             Block::Para(p) => paragraph(p),
             Block::Table(t) => table(t),
         };
         if !chunk.is_empty() {
-            chunks.push(chunk);
+            self.separate();
+            self.out.push_str(&chunk);
         }
     }
-    if !list_chunk.is_empty() {
-        chunks.push(list_chunk);
+
+    fn separate(&mut self) {
+        if !self.out.is_empty() {
+            self.out.push_str("\n\n");
+        }
     }
-    let mut md = chunks.join("\n\n");
-    if !md.is_empty() {
-        md.push('\n');
+
+    /// The Markdown, ending in a newline unless empty.
+    pub fn finish(mut self) -> String {
+        if !self.out.is_empty() {
+            self.out.push('\n');
+        }
+        self.out
     }
-    md
 }
 
 fn paragraph(p: &Para) -> String {
@@ -72,14 +85,10 @@ fn paragraph(p: &Para) -> String {
     if content.is_empty() { String::new() } else { format!("{hashes} {content}") }
 }
 
-/// Rows narrower than this are padded with empty cells so the Markdown reads as a grid;
-/// wider tables are left to the renderer, which pads rows itself, so a hostile file
-/// cannot multiply its size by padding.
-const PAD_UP_TO: usize = 64;
-
-/// GFM pipe table, first row as header (padded to the widest row, since GFM ignores
-/// cells beyond the header's). Cells are single-line: paragraphs and line breaks
-/// inside a cell become `<br>`.
+/// GFM pipe table, first row as header. The header is padded to the widest row, since
+/// GFM drops cells beyond the header's; shorter rows are not padded, since GFM pads
+/// them itself (padding every row could multiply a hostile file's size). Cells are
+/// single-line: paragraphs and line breaks inside a cell become `<br>`.
 fn table(t: &Table) -> String {
     let mut out = String::new();
     for (i, row) in t.rows.iter().enumerate() {
@@ -97,7 +106,7 @@ fn table(t: &Table) -> String {
             out.push_str(&"  |".repeat(cell.span - 1));
             columns += cell.span;
         }
-        if i == 0 || t.width <= PAD_UP_TO {
+        if i == 0 {
             out.push_str(&"  |".repeat(t.width.saturating_sub(columns)));
         }
         if i == 0 {
@@ -457,4 +466,50 @@ pub(crate) fn safe_link(url: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_https_and_mailto_links_survive() {
+        assert_eq!(safe_link(" https://www.gov.cn/a?b=1 ").as_deref(), Some("https://www.gov.cn/a?b=1"));
+        assert_eq!(safe_link("HTTP://X.CN").as_deref(), Some("HTTP://X.CN"));
+        assert_eq!(safe_link("mailto:dw@example.cn").as_deref(), Some("mailto:dw@example.cn"));
+        assert_eq!(safe_link("https://x.cn/a b(c)|d").as_deref(), Some("https://x.cn/a%20b%28c%29%7Cd"));
+        for bad in
+            ["javascript:alert(1)", "JavaScript:x", "data:text/html,x", "file:///c:/x", "http://", "/relative", ""]
+        {
+            assert_eq!(safe_link(bad), None, "{bad}");
+        }
+        assert_eq!(safe_link("https://x.cn/\u{0}"), None);
+    }
+
+    #[test]
+    fn escaping_at_line_start_and_elsewhere() {
+        let esc = |s: &str, start: bool| {
+            let mut out = String::new();
+            escape_into(&mut out, s, start);
+            out
+        };
+        assert_eq!(esc("1. 第一", true), "1\\. 第一");
+        assert_eq!(esc("12) 第十二", true), "12\\) 第十二");
+        assert_eq!(esc("- 项", true), "\\- 项");
+        assert_eq!(esc("===", true), "\\===");
+        assert_eq!(esc("- 项 1. 不在行首", false), "- 项 1. 不在行首");
+        assert_eq!(esc("*_[]<>#|~&`\\", false), "\\*\\_\\[\\]\\<\\>\\#\\|\\~\\&\\`\\\\");
+        assert_eq!(esc("“中文”，标点！", true), "“中文”，标点！");
+    }
+
+    #[test]
+    fn list_layout_nests_under_the_parent_content_column() {
+        let mut l = ListLayout::default();
+        let item = |ordered, level, number| ListItem { ordered, level, number };
+        assert_eq!(l.place(item(true, 0, 9)), (0, "9.".to_owned()));
+        assert_eq!(l.place(item(true, 0, 10)), (0, "10.".to_owned()));
+        assert_eq!(l.place(item(false, 1, 0)), (4, "-".to_owned()));
+        assert_eq!(l.place(item(false, 3, 0)), (6, "-".to_owned()), "a skipped level nests one step");
+        assert_eq!(l.place(item(false, 0, 0)), (0, "-".to_owned()), "a new list where a numbered one was");
+    }
 }

@@ -157,9 +157,11 @@ impl<'a> Package<'a> {
 
     fn rels_at(&mut self, rels_name: &str, base_dir: &str) -> Result<Rels, ImportError> {
         let Some(bytes) = self.read(rels_name)? else { return Ok(Rels::default()) };
-        let root = xml::parse(&bytes).map_err(|e| ImportError::Corrupt(format!("关系文件 {rels_name}：{}", e.0)))?;
+        let tree = xml::parse(&bytes).map_err(|e| ImportError::Corrupt(format!("关系文件 {rels_name}：{}", e.0)))?;
         let mut by_id = HashMap::new();
-        for r in root.elements().filter(|e| &*e.name == "Relationship" && matches!(e.ns, Ns::PkgRel | Ns::Other)) {
+        for r in
+            tree.root().elements().filter(|e| e.name() == "Relationship" && matches!(e.ns(), Ns::PkgRel | Ns::Other))
+        {
             let (Some(id), Some(target)) = (r.plain_attr("Id"), r.plain_attr("Target")) else { continue };
             let kind = r.plain_attr("Type").unwrap_or("").rsplit('/').next().unwrap_or("").to_owned();
             let external = r.plain_attr("TargetMode").is_some_and(|m| m.eq_ignore_ascii_case("External"));

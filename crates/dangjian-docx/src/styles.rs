@@ -31,7 +31,7 @@ pub(crate) struct RunProps {
 
 impl RunProps {
     /// Reads `w:rPr`.
-    pub fn from_rpr(rpr: &Element) -> RunProps {
+    pub fn from_rpr(rpr: Element<'_>) -> RunProps {
         RunProps {
             bold: toggle(rpr, "b"),
             italic: toggle(rpr, "i"),
@@ -52,7 +52,7 @@ impl RunProps {
 }
 
 /// An on/off property: present means on unless `w:val` says otherwise.
-fn toggle(rpr: &Element, name: &str) -> Option<bool> {
+fn toggle(rpr: Element<'_>, name: &str) -> Option<bool> {
     let el = rpr.w_child(name)?;
     Some(on_off(el.w_attr("val")))
 }
@@ -70,7 +70,7 @@ pub(crate) struct NumRef {
 }
 
 impl NumRef {
-    pub fn from_numpr(numpr: &Element) -> NumRef {
+    pub fn from_numpr(numpr: Element<'_>) -> NumRef {
         NumRef {
             num_id: numpr.w_child("numId").and_then(|e| e.w_attr("val")).map(|s| s.trim().to_owned()),
             ilvl: numpr.w_child("ilvl").and_then(|e| e.w_attr("val")).and_then(|v| v.trim().parse().ok()),
@@ -97,7 +97,7 @@ pub(crate) struct Styles {
 
 impl Styles {
     /// Reads `word/styles.xml`.
-    pub fn parse(root: &Element) -> Styles {
+    pub fn parse(root: Element<'_>) -> Styles {
         let mut styles = Styles::default();
         for s in root.elements().filter(|e| e.is(crate::xml::Ns::W, "style")) {
             let Some(id) = s.w_attr("styleId") else { continue };
@@ -168,7 +168,7 @@ impl Styles {
 }
 
 /// `w:outlineLvl` of a `w:pPr` (0-based; 9 means body text).
-pub(crate) fn outline_level(ppr: &Element) -> Option<u8> {
+pub(crate) fn outline_level(ppr: Element<'_>) -> Option<u8> {
     ppr.w_child("outlineLvl")?.w_attr("val")?.trim().parse().ok()
 }
 
@@ -224,7 +224,7 @@ pub(crate) struct Numbering {
 
 impl Numbering {
     /// Reads `word/numbering.xml`.
-    pub fn parse(root: &Element) -> Numbering {
+    pub fn parse(root: Element<'_>) -> Numbering {
         let mut n = Numbering::default();
         for el in root.elements() {
             if el.is(crate::xml::Ns::W, "abstractNum") {
@@ -274,7 +274,7 @@ impl Numbering {
     }
 }
 
-fn parse_level(lvl: &Element) -> Option<(u8, Level)> {
+fn parse_level(lvl: Element<'_>) -> Option<(u8, Level)> {
     let ilvl = lvl.w_attr("ilvl")?.trim().parse().ok()?;
     let format = lvl.w_child("numFmt").and_then(|f| f.w_attr("val")).unwrap_or("decimal").to_owned();
     let start = lvl.w_child("start").and_then(|s| s.w_attr("val")?.trim().parse().ok()).unwrap_or(1);

@@ -47,7 +47,11 @@ pub async fn import(State(st): State<AppState>, me: CurrentUser, req: Request) -
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     let mut markdown = doc.markdown;
     for img in &doc.images {
-        let Some(kind) = kind_of(&img.bytes).filter(|k| k.image) else { continue };
+        let Some(kind) = kind_of(&img.bytes).filter(|k| k.image) else {
+            // A format the portal cannot show: drop the reference, not leave a dead one.
+            markdown = markdown.replace(&format!("![]({})", img.placeholder), "").replace(&img.placeholder, "");
+            continue;
+        };
         let url = media_upload::store(&st, &img.bytes, kind).await?;
         markdown = markdown.replace(&img.placeholder, &url);
     }

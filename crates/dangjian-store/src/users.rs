@@ -252,3 +252,26 @@ pub mod failures {
             .map(|r| r.rows_affected()))?)
     }
 }
+
+/// The organisation an officer works in and the member record an account belongs to.
+pub async fn platform_binding(db: &Db, user_id: i64) -> Result<(Option<i64>, Option<i64>)> {
+    on_pool!(db, |p| sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
+        "SELECT org_id, member_id FROM users WHERE id = $1"
+    )
+    .bind(user_id)
+    .fetch_optional(p)
+    .await)?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Binds an account to an organisation (officers) and/or a member record (members).
+pub async fn set_platform_binding(db: &Db, user_id: i64, org_id: Option<i64>, member_id: Option<i64>) -> Result<()> {
+    let n = on_pool!(db, |p| sqlx::query("UPDATE users SET org_id = $1, member_id = $2 WHERE id = $3")
+        .bind(org_id)
+        .bind(member_id)
+        .bind(user_id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}

@@ -8,6 +8,7 @@ mod cookies;
 mod error;
 mod health;
 pub mod jobs;
+pub mod platform;
 pub mod portal;
 mod security;
 mod state;
@@ -33,7 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/elder", get(portal::prefs::elder))
         .route("/static/{file}", get(assets::serve))
         .nest_service("/media", media_service(&state))
-        .merge(admin::routes(&state))
+        .merge(admin::routes(&state).merge(platform::routes().layer(admin::session_layer(&state))))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(error::fallback)

@@ -22,6 +22,8 @@ pub struct WebConfig {
     pub lockout: LockoutPolicy,
     /// Where uploaded media live (`<data>/media` by default); served at `/media/`.
     pub media_dir: PathBuf,
+    /// Key for members' personal data; `None` leaves it masked as unreadable.
+    pub pii: Option<dangjian_pii::PiiKey>,
 }
 
 impl Default for WebConfig {
@@ -35,6 +37,7 @@ impl Default for WebConfig {
             password_policy: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),
             media_dir: PathBuf::from("data/media"),
+            pii: None,
         }
     }
 }

@@ -87,7 +87,9 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
         tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
     bootstrap_admin(&db).await?;
-    let state = AppState::new(db.clone(), cfg.web_config()?);
+    let mut web = cfg.web_config()?;
+    web.pii = Some(load_pii_key(&cfg, &db).await?);
+    let state = AppState::new(db.clone(), web);
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let views = state.views.clone();
@@ -109,6 +111,28 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The key for members' personal data: `<data>/pii.key` (or `pii_key_file`). A new key
+/// is made only while no member is stored: with members present, a missing key file is
+/// an error, because a new key could not read what the old one encrypted.
+pub async fn load_pii_key(cfg: &Config, db: &Db) -> anyhow::Result<dangjian_pii::PiiKey> {
+    let path = cfg.pii_key_file.clone().unwrap_or_else(|| cfg.data.join("pii.key"));
+    let empty = member_count(db).await? == 0;
+    let (key, created) = dangjian_pii::PiiKey::load_or_create(&path, empty).with_context(|| {
+        format!("personal-data key {} (needed to read members' ID numbers and phones)", path.display())
+    })?;
+    if created {
+        println!(
+            "已生成党员个人信息加密密钥：{}。请妥善备份，丢失后将无法读取已加密的身份证号和手机号。",
+            path.display()
+        );
+    }
+    Ok(key)
+}
+
+async fn member_count(db: &Db) -> anyhow::Result<i64> {
+    Ok(dangjian_store::members::counts(db).await?.iter().map(|(_, _, n)| n).sum())
 }
 
 /// Resolves on Ctrl+C or SIGTERM.

@@ -35,6 +35,8 @@ pub struct Config {
     pub session_absolute_hours: u64,
     /// Days before a password must be changed; 0 disables expiry.
     pub password_max_age_days: u32,
+    /// File holding the key for members' personal data (default `<data>/pii.key`).
+    pub pii_key_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -98,6 +100,7 @@ impl Config {
             "session_idle_minutes",
             "session_absolute_hours",
             "password_max_age_days",
+            "pii_key_file",
         ];
         let env_map: config::Map<String, String> = env
             .into_iter()

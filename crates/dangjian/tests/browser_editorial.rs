@@ -451,7 +451,6 @@ async fn write_and_submit(c: &Client, base: &str, image: &Path, shots: &Path) ->
     Ok(())
 }
 
-
 /// [`wait_js`] with a longer limit, for work that involves the server.
 async fn wait_js_for(c: &Client, check: &str, limit: Duration) -> Result<bool> {
     let deadline = Instant::now() + limit;

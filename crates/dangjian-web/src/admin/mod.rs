@@ -68,8 +68,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/articles/import"),
 ];
 
-pub fn routes(st: &AppState) -> Router<AppState> {
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(st.db.clone()))
+/// The session layer shared by `/admin` and `/platform`.
+pub fn session_layer(st: &AppState) -> SessionManagerLayer<DbSessionStore> {
+    SessionManagerLayer::new(DbSessionStore::new(st.db.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -77,7 +78,11 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .with_path("/")
         // Saving on every request slides the idle timeout forward.
         .with_always_save(true)
-        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(st.config.session_idle.as_secs() as i64)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(st.config.session_idle.as_secs() as i64)))
+}
+
+pub fn routes(st: &AppState) -> Router<AppState> {
+    let sessions = session_layer(st);
     Router::new()
         .route("/admin", get(dashboard::page))
         .route("/admin/login", get(auth::login_form).post(auth::login))

@@ -18,6 +18,15 @@ pub struct Module {
 /// menu only hides what would answer 403.
 pub const MODULES: &[Module] = &[
     Module {
+        href: "/platform/orgs",
+        name: "组织管理",
+        summary: "党组织树、班子与换届提醒、党员名册",
+        roles: &[Role::Officer],
+    },
+    Module {
+        href: "/platform/me", name: "我的党员信息", summary: "本人党员档案与发展历程", roles: &[Role::Member]
+    },
+    Module {
         href: "/admin/articles",
         name: "稿件管理",
         summary: "撰写、修改、提交稿件，查看版本",

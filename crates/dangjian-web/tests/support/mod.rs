@@ -92,7 +92,8 @@ impl Response {
 pub async fn apps() -> Vec<App> {
     let mut out = Vec::new();
     for test_db in TestDb::all().await {
-        let config = WebConfig { media_dir: test_db.dir.path().join("media"), ..WebConfig::default() };
+        let config =
+            WebConfig { media_dir: test_db.dir.path().join("media"), pii: Some(test_key()), ..WebConfig::default() };
         let state = AppState::new(test_db.db.clone(), config);
         out.push(App { router: dangjian_web::router(state.clone()), state, test_db });
     }
@@ -179,4 +180,9 @@ pub async fn fixture(db: &Db) -> Fixture {
         links::insert(db, g, n, u, o).await.unwrap();
     }
     Fixture { notice, news, empty, news_ids, draft, long_title: LONG_TITLE.into() }
+}
+
+/// The personal-data key of test apps.
+pub fn test_key() -> dangjian_pii::PiiKey {
+    dangjian_pii::PiiKey::from_hex(&"5a".repeat(32)).unwrap()
 }

@@ -1,0 +1,149 @@
+//! The 智慧党建 platform's scope: officers see their subtree, members their own record,
+//! personal data masked unless revealed (and every reveal audited).
+
+mod support;
+
+use axum::http::StatusCode;
+use dangjian_store::{
+    audit, members,
+    members::NewMember,
+    orgs::{self, NewOrg},
+    users,
+};
+use support::{
+    App, apps,
+    client::{Client, PW, account},
+    test_key,
+};
+
+struct Tree {
+    root: i64,
+    branch_a: i64,
+    branch_b: i64,
+    a_members: Vec<i64>,
+    b_members: Vec<i64>,
+}
+
+async fn tree(app: &App) -> Tree {
+    let db = app.db();
+    let o = |parent, kind: &str, name: &str| NewOrg {
+        parent_id: parent,
+        kind: kind.into(),
+        name: name.into(),
+        ..Default::default()
+    };
+    let root = orgs::insert(db, &o(None, "working_committee", "市直机关工委"), 0).await.unwrap();
+    let dw = orgs::insert(db, &o(Some(root), "organs_committee", "市财政局机关党委"), 0).await.unwrap();
+    let branch_a = orgs::insert(db, &o(Some(dw), "branch", "第一党支部"), 0).await.unwrap();
+    let branch_b = orgs::insert(db, &o(Some(dw), "branch", "第二党支部"), 0).await.unwrap();
+    let key = test_key();
+    let m = |org, name: &str, id: &str, phone: &str| NewMember {
+        org_id: org,
+        name: name.into(),
+        id_number_enc: key.encrypt(id),
+        id_number_hash: Some(key.hash(id)),
+        phone_enc: key.encrypt(phone),
+        category: "in_service".into(),
+        status: "full".into(),
+        steps: vec![("apply".into(), "2010-03-01".into())],
+        ..Default::default()
+    };
+    let a_members = members::insert_many(
+        db,
+        &[
+            m(branch_a, "张三", "110105199003071239", "13812345678"),
+            m(branch_a, "李四", "44030519851120001X", "13900001111"),
+        ],
+        0,
+    )
+    .await
+    .unwrap();
+    let b_members =
+        members::insert_many(db, &[m(branch_b, "王五", "110105198001010014", "13700002222")], 0).await.unwrap();
+    Tree { root, branch_a, branch_b, a_members, b_members }
+}
+
+async fn signed_in<'a>(app: &'a App, name: &str) -> Client<'a> {
+    let mut c = Client::new(app);
+    assert_eq!(c.login(name, PW).await.status, StatusCode::SEE_OTHER);
+    c
+}
+
+#[tokio::test]
+async fn a_branch_officer_sees_only_their_branch() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let id = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), id, Some(t.branch_a), None).await.unwrap();
+        let mut c = signed_in(&app, "sec_a").await;
+        let page = c.get("/platform/orgs").await;
+        assert_eq!(page.status, StatusCode::OK, "{l}");
+        assert!(page.body.contains("第一党支部") && !page.body.contains("第二党支部"), "{l}");
+        // Another branch, its members, and the levels above answer 404.
+        for path in [
+            format!("/platform/orgs/{}", t.branch_b),
+            format!("/platform/orgs/{}", t.root),
+            format!("/platform/members/{}", t.b_members[0]),
+        ] {
+            assert_eq!(c.get(&path).await.status, StatusCode::NOT_FOUND, "{l}: {path}");
+        }
+        let r = c.post(&format!("/platform/members/{}/reveal", t.b_members[0]), "").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
+        // Lists are masked.
+        let roster = c.get(&format!("/platform/orgs/{}", t.branch_a)).await;
+        assert!(roster.body.contains("110105********1239") && roster.body.contains("138****5678"), "{l}");
+        assert!(!roster.body.contains("110105199003071239") && !roster.body.contains("13812345678"), "{l}");
+        // Revealing shows the full number and is audited.
+        let page = c.get(&format!("/platform/members/{}", t.a_members[0])).await;
+        assert!(!page.body.contains("110105199003071239"), "{l}");
+        let shown = c.post(&format!("/platform/members/{}/reveal", t.a_members[0]), "").await;
+        assert!(shown.body.contains("110105199003071239") && shown.body.contains("13812345678"), "{l}");
+        let ev = audit::list(
+            app.db(),
+            &audit::Filter { action: Some("member.reveal".into()), limit: 5, ..Default::default() },
+        )
+        .await
+        .unwrap();
+        assert_eq!((ev.len(), ev[0].username.as_str()), (1, "sec_a"), "{l}");
+        assert_eq!(ev[0].target, format!("member:{}", t.a_members[0]), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn the_committee_office_sees_everything_with_rule_warnings() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let id = account(&app, "gongwei", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), id, Some(t.root), None).await.unwrap();
+        let mut c = signed_in(&app, "gongwei").await;
+        let page = c.get("/platform/orgs").await;
+        assert!(page.body.contains("第一党支部") && page.body.contains("第二党支部"), "{l}");
+        // Both branches have fewer than 3 正式党员.
+        assert!(page.body.contains("不足 3 名"), "{l}: {}", page.between("<tbody>", "</tbody>"));
+        assert_eq!(c.get(&format!("/platform/members/{}", t.b_members[0])).await.status, StatusCode::OK, "{l}");
+    }
+}
+
+#[tokio::test]
+async fn a_member_sees_their_own_record_only() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let id = account(&app, "zhangsan", &["member"], &[], 0).await;
+        users::set_platform_binding(app.db(), id, None, Some(t.a_members[0])).await.unwrap();
+        let mut c = signed_in(&app, "zhangsan").await;
+        let me = c.get("/platform/me").await;
+        assert_eq!(me.status, StatusCode::OK, "{l}");
+        assert!(me.body.contains("张三") && me.body.contains("递交入党申请书"), "{l}");
+        assert_eq!(c.get(&format!("/platform/members/{}", t.a_members[1])).await.status, StatusCode::NOT_FOUND, "{l}");
+        assert_eq!(c.get("/platform/orgs").await.status, StatusCode::FORBIDDEN, "{l}");
+        let own = c.post(&format!("/platform/members/{}/reveal", t.a_members[0]), "").await;
+        assert!(own.body.contains("110105199003071239"), "{l}: a member may see their own data");
+        let _ = t.branch_a;
+        // Anonymous: sign in first.
+        let mut anon = Client::new(&app);
+        assert_eq!(anon.get("/platform/me").await.header("location"), "/admin/login", "{l}");
+    }
+}

@@ -43,6 +43,8 @@ pub struct NewUser<'a> {
     pub review_level: i32,
     /// Channels the account may edit or review in.
     pub channels: &'a [i64],
+    /// For an officer: the organisation (and subtree) they work in.
+    pub org_id: Option<i64>,
 }
 
 const USER_COLS: &str = "SELECT id, username, display_name, password_hash, password_changed_at, must_change_password, \
@@ -53,7 +55,7 @@ pub async fn create(db: &Db, u: &NewUser<'_>, now: i64) -> Result<i64> {
     write_tx!(db, |conn| {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, password_changed_at, must_change_password, \
-             source_unit, review_level, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             source_unit, review_level, created_at, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -63,6 +65,7 @@ pub async fn create(db: &Db, u: &NewUser<'_>, now: i64) -> Result<i64> {
         .bind(u.source_unit)
         .bind(u.review_level)
         .bind(now)
+        .bind(u.org_id)
         .fetch_one(&mut *conn)
         .await?;
         for r in u.roles {

@@ -18,6 +18,7 @@ fn user<'a>(name: &'a str, roles: &'a [&'a str]) -> NewUser<'a> {
         source_unit: "",
         review_level: 0,
         channels: &[],
+        org_id: None,
     }
 }
 

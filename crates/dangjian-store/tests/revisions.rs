@@ -29,6 +29,7 @@ async fn setup(t: &TestDb) -> (i64, i64) {
             source_unit: "",
             review_level: 0,
             channels: &[],
+            org_id: None,
         },
         T,
     )

@@ -32,6 +32,7 @@ async fn first_sign_in_forces_a_password_change() {
                 source_unit: "",
                 review_level: 0,
                 channels: &[],
+                org_id: None,
             },
             clock::now_micros(),
         )

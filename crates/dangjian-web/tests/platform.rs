@@ -147,3 +147,28 @@ async fn a_member_sees_their_own_record_only() {
         assert_eq!(anon.get("/platform/me").await.header("location"), "/admin/login", "{l}");
     }
 }
+
+#[tokio::test]
+async fn the_security_admin_binds_an_officer_to_an_organisation() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        account(&app, "sec", &["secadmin"], &[], 0).await;
+        let mut sec = signed_in(&app, "sec").await;
+        let r = sec.post("/admin/users", "username=officer1&roles=officer").await;
+        assert!(r.body.contains("须选择所属党组织"), "{l}");
+        let r = sec.post("/admin/users", &format!("username=officer1&roles=officer&org_id={}", t.branch_b)).await;
+        let pw = r.between("初始密码：", "（");
+        let u = users::by_username(app.db(), "officer1").await.unwrap().unwrap();
+        assert_eq!(users::platform_binding(app.db(), u.id).await.unwrap(), (Some(t.branch_b), None), "{l}");
+        let mut o = Client::new(&app);
+        o.login("officer1", &pw).await;
+        o.post(
+            "/admin/password",
+            &format!("current={}&new=Xx1%21abcdef&confirm=Xx1%21abcdef", support::client::urlenc(&pw)),
+        )
+        .await;
+        let page = o.get("/platform/orgs").await;
+        assert!(page.body.contains("第二党支部") && !page.body.contains("第一党支部"), "{l}");
+    }
+}

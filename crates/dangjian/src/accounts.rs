@@ -32,6 +32,7 @@ pub async fn bootstrap_admin(db: &Db) -> anyhow::Result<()> {
         source_unit: "",
         review_level: 0,
         channels: &[],
+        org_id: None,
     };
     match users::create(db, &new, clock::now_micros()).await {
         Ok(_) => {}
@@ -104,6 +105,12 @@ pub async fn admin_create(db: &Db, args: &crate::cli::AdminCreateArgs) -> anyhow
     if !(3..=64).contains(&name.len()) || !name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
         bail!("用户名须为 3–64 位字母、数字、下划线、点或连字符 (invalid username)");
     }
+    if let Some(org) = args.org {
+        dangjian_store::orgs::get(db, org).await.map_err(|_| anyhow::anyhow!("organisation {org} does not exist"))?;
+    }
+    if roles.contains(&Role::Officer) && args.org.is_none() {
+        bail!("an officer needs --org ID (the organisation they work in)");
+    }
     let password = read_password()?;
     PasswordPolicy::default().check(name, &password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = passwords::hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -117,6 +124,7 @@ pub async fn admin_create(db: &Db, args: &crate::cli::AdminCreateArgs) -> anyhow
         source_unit: "",
         review_level: 0,
         channels: &[],
+        org_id: args.org,
     };
     match users::create(db, &new, clock::now_micros()).await {
         Ok(_) => {}

@@ -60,6 +60,9 @@ pub struct AdminCreateArgs {
     /// Name shown in the backend.
     #[arg(long, default_value = "")]
     pub display_name: String,
+    /// For an officer: the organisation id they work in (they see its subtree).
+    #[arg(long)]
+    pub org: Option<i64>,
 }
 
 #[derive(Subcommand, Debug)]

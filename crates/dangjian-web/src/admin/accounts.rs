@@ -37,6 +37,7 @@ struct UsersPage {
     role_choices: Vec<(&'static str, &'static str)>,
     channel_choices: Vec<(i64, String)>,
     totp_required: Vec<String>,
+    org_choices: Vec<(i64, String)>,
     error: String,
     form_username: String,
     form_display: String,
@@ -69,6 +70,7 @@ async fn render(
         role_choices: Role::ALL.iter().map(|r| (r.code(), r.name())).collect(),
         channel_choices: super::scope::channel_names(st).await?,
         totp_required: super::totp_setup::required_roles(st).await?,
+        org_choices: dangjian_store::orgs::all(&st.db).await?.into_iter().map(|o| (o.id, o.name)).collect(),
         error,
         form_username: form.0,
         form_display: form.1,
@@ -108,6 +110,7 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
     let mut channel_ids: Vec<i64> = Vec::new();
     let mut review_level = 0i32;
     let mut source_unit = String::new();
+    let mut org_id: Option<i64> = None;
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
             "username" => username = v.trim().to_owned(),
@@ -118,6 +121,7 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
                 review_level = v.parse().ok().filter(|l| (0..=3).contains(l)).ok_or(AppError::BadRequest)?
             }
             "source_unit" => source_unit = v.trim().chars().take(100).collect(),
+            "org_id" if !v.is_empty() => org_id = Some(v.parse().map_err(|_| AppError::BadRequest)?),
             _ => {}
         }
     }
@@ -137,6 +141,7 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
         source_unit: &source_unit,
         review_level,
         channels: &channel_ids,
+        org_id,
     };
     if roles.contains(&Role::Reviewer) && review_level == 0 {
         return render(&st, &me, Frame::for_user(&me), "审核员须选择审核级别".into(), (username, display)).await;
@@ -144,6 +149,14 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
     let known: Vec<i64> = super::scope::channel_names(&st).await?.iter().map(|c| c.0).collect();
     if channel_ids.iter().any(|c| !known.contains(c)) {
         return Err(AppError::BadRequest);
+    }
+    if let Some(o) = org_id
+        && dangjian_store::orgs::get(&st.db, o).await.is_err()
+    {
+        return Err(AppError::BadRequest);
+    }
+    if roles.contains(&Role::Officer) && org_id.is_none() {
+        return render(&st, &me, Frame::for_user(&me), "党务干部须选择所属党组织".into(), (username, display)).await;
     }
     match users::create(&st.db, &new, clock::now_micros()).await {
         Ok(_) => {}

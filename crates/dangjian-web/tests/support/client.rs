@@ -87,6 +87,7 @@ pub async fn account(app: &App, name: &str, roles: &[&str], channels: &[i64], re
             source_unit: "测试单位",
             review_level,
             channels,
+            org_id: None,
         },
         clock::now_micros(),
     )

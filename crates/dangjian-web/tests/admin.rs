@@ -414,3 +414,79 @@ async fn channels_are_created_and_edited_with_field_errors() {
         assert_eq!(c.get("/admin/channels/999999").await.status, StatusCode::NOT_FOUND, "{l}");
     }
 }
+
+#[tokio::test]
+async fn every_admin_route_with_an_id_checks_the_role_too() {
+    use dangjian_web::admin::ID_ROUTES;
+    for app in apps().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        let author = account(&app, "author", &["editor"]).await;
+        let fields = dangjian_store::revisions::Fields {
+            channel_id: f.news,
+            title: "路由测试".into(),
+            body_md: "正文".into(),
+            body_html: "<p>正文</p>".into(),
+            ..Default::default()
+        };
+        let (article, revision) =
+            dangjian_store::revisions::create_article(app.db(), &fields, author, 0).await.unwrap();
+        let link = dangjian_store::links::list(app.db()).await.unwrap()[0].id;
+        let id_for = |path: &str| -> i64 {
+            if path.starts_with("/admin/revisions") {
+                revision
+            } else if path.starts_with("/admin/channels") {
+                f.news
+            } else if path.starts_with("/admin/links") {
+                link
+            } else {
+                article
+            }
+        };
+        let allowed = |method: &str, path: &str| -> &[Role] {
+            match (method, path) {
+                (_, "/admin/articles/{id}/edit") | ("POST", "/admin/articles/{id}") => {
+                    &[Role::Editor, Role::Contributor]
+                }
+                (_, "/admin/articles/{id}/history") => {
+                    &[Role::Editor, Role::Contributor, Role::Reviewer, Role::Sysadmin]
+                }
+                (_, "/admin/articles/{id}/publish-time") => &[Role::Sysadmin],
+                ("GET", "/admin/revisions/{id}") => &[Role::Editor, Role::Contributor, Role::Reviewer],
+                (_, "/admin/revisions/{id}/review") => &[Role::Reviewer],
+                (_, "/admin/revisions/{id}/restore") => &[Role::Editor, Role::Contributor],
+                _ => &[Role::Sysadmin],
+            }
+        };
+        let mut anon = Client::new(&app);
+        for (method, path) in ID_ROUTES {
+            let uri = path.replace("{id}", &id_for(path).to_string());
+            let r = anon.send(method, &uri, (*method == "POST").then_some(""), &[]).await;
+            assert_eq!(r.header("location"), "/admin/login", "{l}: anonymous {method} {uri}");
+        }
+        // Links are deleted by the walk: run the delete route last.
+        let mut routes: Vec<&(&str, &str)> = ID_ROUTES.iter().collect();
+        routes.sort_by_key(|(_, p)| p.ends_with("/delete"));
+        for role in Role::ALL {
+            let name = format!("w_{}", role.code());
+            let level = if role == Role::Reviewer { 1 } else { 0 };
+            support::client::account(&app, &name, &[role.code()], &[f.notice, f.news, f.empty], level).await;
+            let mut c = Client::new(&app);
+            c.login(&name, PW).await;
+            for (method, path) in &routes {
+                let uri = path.replace("{id}", &id_for(path).to_string());
+                let r = c.send(method, &uri, (*method == "POST").then_some(""), &[]).await;
+                assert!(!r.status.is_server_error(), "{l}: {role:?} {method} {uri}: {}", r.status);
+                if allowed(method, path).contains(&role) {
+                    assert_ne!(r.status, StatusCode::FORBIDDEN, "{l}: {role:?} {method} {uri}");
+                } else {
+                    assert!(
+                        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+                        "{l}: {role:?} {method} {uri}: {}",
+                        r.status
+                    );
+                }
+            }
+        }
+    }
+}

@@ -34,6 +34,21 @@ pub use session_store::DbSessionStore;
 
 use crate::AppState;
 
+/// Admin routes that act on one record, with `{id}` for its identifier.
+pub const ID_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/admin/articles/{id}/edit"),
+    ("POST", "/admin/articles/{id}"),
+    ("GET", "/admin/articles/{id}/history"),
+    ("POST", "/admin/articles/{id}/publish-time"),
+    ("GET", "/admin/revisions/{id}"),
+    ("POST", "/admin/revisions/{id}/review"),
+    ("POST", "/admin/revisions/{id}/restore"),
+    ("GET", "/admin/channels/{id}"),
+    ("POST", "/admin/channels/{id}"),
+    ("POST", "/admin/links/{id}"),
+    ("POST", "/admin/links/{id}/delete"),
+];
+
 /// Cookie name of the backend session.
 pub const SESSION_COOKIE: &str = "dj_sid";
 

@@ -92,6 +92,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "editorial", include_str!("../migrations/sqlite/0003_editorial.sql")),
     (4, "pinned_order", include_str!("../migrations/sqlite/0004_pinned_order.sql")),
     (5, "platform", include_str!("../migrations/sqlite/0005_platform.sql")),
+    (6, "meetings", include_str!("../migrations/sqlite/0006_meetings.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -99,6 +100,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "editorial", include_str!("../migrations/postgres/0003_editorial.sql")),
     (4, "pinned_order", include_str!("../migrations/postgres/0004_pinned_order.sql")),
     (5, "platform", include_str!("../migrations/postgres/0005_platform.sql")),
+    (6, "meetings", include_str!("../migrations/postgres/0006_meetings.sql")),
 ];
 
 impl Db {

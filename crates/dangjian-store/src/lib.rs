@@ -9,6 +9,7 @@ pub mod channels;
 mod connect;
 mod error;
 pub mod links;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod revisions;

@@ -172,3 +172,61 @@ async fn the_security_admin_binds_an_officer_to_an_organisation() {
         assert!(page.body.contains("第二党支部") && !page.body.contains("第一党支部"), "{l}");
     }
 }
+
+#[tokio::test]
+async fn meetings_are_recorded_with_quorum_and_fill_the_calendar() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let id = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), id, Some(t.branch_a), None).await.unwrap();
+        let mut c = signed_in(&app, "sec_a").await;
+        let url = format!("/platform/orgs/{}/meetings", t.branch_a);
+        let before = c.get(&url).await;
+        assert_eq!(before.status, StatusCode::OK, "{l}");
+        assert!(before.body.contains("支部党员大会") && !before.body.contains("class=\"period met\""), "{l}");
+        let today = dangjian_domain::clock::from_micros(dangjian_domain::clock::now_micros()).date();
+        let day = format!("{:04}-{:02}-{:02}", today.year(), today.month() as u8, today.day());
+        // Bad input: every error at once, nothing written.
+        let r = c.post(&url, &format!("kind=&held_on=2999-01-01&topic=&present={}", t.b_members[0])).await;
+        assert!(
+            r.body.contains("请选择会议类型") && r.body.contains("不能晚于今天") && r.body.contains("主题不能为空"),
+            "{l}"
+        );
+        assert!(r.body.contains("不属于本支部"), "{l}");
+        // One of two members present: not more than half, so no quorum, and it does not count.
+        let form = |present: &str| {
+            format!(
+                "kind=branch_general_meeting&held_on={day}&topic=%E5%AD%A6%E4%B9%A0&place=%E4%BC%9A%E8%AE%AE%E5%AE%A4&{present}"
+            )
+        };
+        let r = c
+            .post(&url, &form(&format!("present={}&reason_{}=%E5%87%BA%E5%B7%AE", t.a_members[0], t.a_members[1])))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let page = c.get(&url).await;
+        assert!(page.body.contains("未达到"), "{l}");
+        assert!(!page.body.contains("class=\"period met\""), "{l}: a meeting without quorum does not count");
+        let r = c.post(&url, &form(&format!("present={}&present={}", t.a_members[0], t.a_members[1]))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let page = c.get(&url).await;
+        assert!(page.body.contains("class=\"period met\""), "{l}: this quarter's 党员大会 is met");
+        // Another branch's calendar is out of reach.
+        assert_eq!(
+            c.get(&format!("/platform/orgs/{}/meetings", t.branch_b)).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+        let r = c.post(&format!("/platform/orgs/{}/meetings", t.branch_b), &form("")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
+        // The committee office sees every branch and exports the overview.
+        let gid = account(&app, "gongwei", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), gid, Some(t.root), None).await.unwrap();
+        let mut g = signed_in(&app, "gongwei").await;
+        let o = g.get("/platform/compliance").await;
+        assert!(o.body.contains("第一党支部") && o.body.contains("第二党支部"), "{l}");
+        let x = g.get("/platform/compliance.xlsx").await;
+        assert_eq!(x.status, StatusCode::OK, "{l}");
+        assert!(x.body.starts_with("PK"), "{l}");
+    }
+}

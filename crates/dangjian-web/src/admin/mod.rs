@@ -1,7 +1,7 @@
 //! The editorial backend (`/admin`): sign-in, accounts, site settings, audit log.
 //! Every handler checks the account's roles on the server; the menu only mirrors them.
 
-mod accounts;
+pub(crate) mod accounts;
 mod article_form;
 mod articles;
 mod audit_log;

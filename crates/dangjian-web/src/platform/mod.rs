@@ -1,6 +1,7 @@
 //! The 智慧党建 platform (`/platform`): organisations and members so far. Pages use the
 //! backend's frame and sign-in; every handler checks the account's scope.
 
+mod meetings;
 mod members;
 mod orgs;
 pub mod scope;
@@ -13,7 +14,13 @@ use axum::{
 use crate::AppState;
 
 /// Platform routes, for the permission walk test.
-pub const ROUTES: &[(&str, &str)] = &[("GET", "/platform"), ("GET", "/platform/orgs"), ("GET", "/platform/me")];
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/platform"),
+    ("GET", "/platform/orgs"),
+    ("GET", "/platform/me"),
+    ("GET", "/platform/compliance"),
+    ("GET", "/platform/compliance.xlsx"),
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,4 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/members/{id}", get(members::page))
         .route("/platform/members/{id}/reveal", post(members::reveal))
         .route("/platform/me", get(members::me))
+        .route("/platform/orgs/{id}/meetings", get(meetings::page).post(meetings::create))
+        .route("/platform/orgs/{id}/meetings/new", get(meetings::new_form))
+        .route("/platform/compliance", get(meetings::compliance))
+        .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
 }

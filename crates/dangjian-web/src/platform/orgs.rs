@@ -133,6 +133,8 @@ struct OrgPage {
     issues: Vec<String>,
     rows: Vec<MemberRow>,
     children: Vec<(i64, String)>,
+    id: i64,
+    is_branch: bool,
 }
 
 /// Masks a stored (encrypted) ID number for a list: decrypts, then keeps 6 + 4.
@@ -195,6 +197,8 @@ pub async fn page(State(st): State<AppState>, me: CurrentUser, Path(id): Path<i6
             .unwrap_or_default(),
         children: scope.all_orgs.iter().filter(|c| c.parent_id == Some(id)).map(|c| (c.id, c.name.clone())).collect(),
         rows,
+        id,
+        is_branch: OrgKind::from_code(&org.kind).is_some_and(|k| k.is_branch()),
         name: org.name,
     };
     Ok(Html(page.render()?).into_response())

@@ -136,7 +136,7 @@ struct MeetingsPage {
     list: Vec<MeetingRow>,
 }
 
-fn branch_in_scope<'a>(scope: &'a Scope, id: i64) -> Result<&'a orgs::Org, AppError> {
+fn branch_in_scope(scope: &Scope, id: i64) -> Result<&orgs::Org, AppError> {
     let o = scope.org(id)?;
     match OrgKind::from_code(&o.kind) {
         Some(k) if k.is_branch() => Ok(o),

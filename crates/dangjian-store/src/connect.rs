@@ -93,6 +93,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "pinned_order", include_str!("../migrations/sqlite/0004_pinned_order.sql")),
     (5, "platform", include_str!("../migrations/sqlite/0005_platform.sql")),
     (6, "meetings", include_str!("../migrations/sqlite/0006_meetings.sql")),
+    (7, "dues", include_str!("../migrations/sqlite/0007_dues.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -101,6 +102,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "pinned_order", include_str!("../migrations/postgres/0004_pinned_order.sql")),
     (5, "platform", include_str!("../migrations/postgres/0005_platform.sql")),
     (6, "meetings", include_str!("../migrations/postgres/0006_meetings.sql")),
+    (7, "dues", include_str!("../migrations/postgres/0007_dues.sql")),
 ];
 
 impl Db {

@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod channels;
 mod connect;
+pub mod dues;
 mod error;
 pub mod links;
 pub mod meetings;

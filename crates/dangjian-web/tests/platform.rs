@@ -230,3 +230,64 @@ async fn meetings_are_recorded_with_quorum_and_fill_the_calendar() {
         assert!(x.body.starts_with("PK"), "{l}");
     }
 }
+
+#[tokio::test]
+async fn dues_follow_the_2008_rules_with_back_payment_and_arrears() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let id = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), id, Some(t.branch_a), None).await.unwrap();
+        let mut c = signed_in(&app, "sec_a").await;
+        let today = dangjian_domain::clock::from_micros(dangjian_domain::clock::now_micros()).date();
+        let this = dangjian_domain::month::YearMonth::of(today);
+        let early = this.add_months(-7);
+        let base_url = format!("/platform/orgs/{}/dues", t.branch_a);
+        let (zhang, li) = (t.a_members[0], t.a_members[1]);
+        // The cliff at 3000: 0.5% of 3000.00 is 15.00, 1% of 3000.01 is 30.00 (not progressive).
+        for (m, base) in [(zhang, "3000.00"), (li, "3000.01")] {
+            let r = c
+                .post(
+                    &format!("{base_url}/base"),
+                    &format!("member_id={m}&category=in_service&base={base}&month={early}"),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        }
+        let page = c.get(&format!("{base_url}?month={this}")).await;
+        assert!(page.body.contains("<td>15.00</td>") && page.body.contains("<td>30.00</td>"), "{l}");
+        assert!(page.body.contains("本月应缴合计 <strong>45.00</strong>"), "{l}");
+        // Bad input is refused with a message.
+        let r = c
+            .post(&format!("{base_url}/base"), &format!("member_id={zhang}&category=in_service&base=-1&month={this}"))
+            .await;
+        assert!(r.body.contains("不小于 0"), "{l}");
+        let r = c
+            .post(
+                &format!("{base_url}/base"),
+                &format!("member_id={}&category=in_service&base=100&month={this}", t.b_members[0]),
+            )
+            .await;
+        assert!(r.body.contains("请选择本支部的党员"), "{l}");
+        // A payment, then the same month again.
+        let day = format!("{:04}-{:02}-{:02}", today.year(), today.month() as u8, today.day());
+        let pay = |m: i64, month: dangjian_domain::month::YearMonth| {
+            format!("member_id={m}&amount=15.00&paid_on={day}&method=%E7%8E%B0%E9%87%91&month={month}")
+        };
+        assert_eq!(c.post(&format!("{base_url}/pay"), &pay(zhang, this)).await.status, StatusCode::SEE_OTHER, "{l}");
+        assert!(c.post(&format!("{base_url}/pay"), &pay(zhang, this)).await.body.contains("不能重复登记"), "{l}");
+        // Back payment: at most 6 months back.
+        let r = c.post(&format!("{base_url}/pay"), &pay(zhang, early)).await;
+        assert!(r.body.contains("已超过补交期限"), "{l}");
+        // 李四 has paid nothing for 8 months: the 党章第九条 warning.
+        let page = c.get(&format!("{base_url}?month={this}")).await;
+        assert!(page.body.contains("党章第九条"), "{l}");
+        // Another branch is out of reach.
+        assert_eq!(c.get(&format!("/platform/orgs/{}/dues", t.branch_b)).await.status, StatusCode::NOT_FOUND, "{l}");
+        let ev =
+            audit::list(app.db(), &audit::Filter { action: Some("dues.pay".into()), limit: 5, ..Default::default() })
+                .await
+                .unwrap();
+        assert_eq!(ev.len(), 1, "{l}");
+    }
+}

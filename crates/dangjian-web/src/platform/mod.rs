@@ -1,6 +1,7 @@
 //! The 智慧党建 platform (`/platform`): organisations and members so far. Pages use the
 //! backend's frame and sign-in; every handler checks the account's scope.
 
+mod dues;
 mod meetings;
 mod members;
 mod orgs;
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/me", get(members::me))
         .route("/platform/orgs/{id}/meetings", get(meetings::page).post(meetings::create))
         .route("/platform/orgs/{id}/meetings/new", get(meetings::new_form))
+        .route("/platform/orgs/{id}/dues", get(dues::page))
+        .route("/platform/orgs/{id}/dues/{action}", post(dues::act))
         .route("/platform/compliance", get(meetings::compliance))
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
 }

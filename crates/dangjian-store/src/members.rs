@@ -134,3 +134,54 @@ pub async fn steps(db: &Db, member_id: i64) -> Result<Vec<(String, String)>> {
     .fetch_all(p)
     .await)?)
 }
+
+/// Records one development step and the member's new status together.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_step(
+    db: &Db,
+    member_id: i64,
+    step: &str,
+    on_date: &str,
+    note: &str,
+    override_reason: &str,
+    recorded_by: i64,
+    new_status: &str,
+    now: i64,
+) -> Result<()> {
+    write_tx!(db, |conn| {
+        sqlx::query(
+            "INSERT INTO member_steps (member_id, step, on_date, note, override_reason, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(member_id)
+        .bind(step)
+        .bind(on_date)
+        .bind(note)
+        .bind(override_reason)
+        .bind(recorded_by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        let n = sqlx::query("UPDATE members SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(new_status)
+            .bind(now)
+            .bind(member_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok::<_, StoreError>(())
+    })
+}
+
+/// Steps with their notes (extensions keep their months there): (step, date, note).
+pub async fn steps_with_notes(db: &Db, member_id: i64) -> Result<Vec<(String, String, String)>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, (String, String, String)>(
+        "SELECT step, on_date, note FROM member_steps WHERE member_id = $1 ORDER BY on_date, id"
+    )
+    .bind(member_id)
+    .fetch_all(p)
+    .await)?)
+}

@@ -291,3 +291,51 @@ async fn dues_follow_the_2008_rules_with_back_payment_and_arrears() {
         assert_eq!(ev.len(), 1, "{l}");
     }
 }
+
+#[tokio::test]
+async fn development_steps_are_checked_and_overrides_recorded() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let key = test_key();
+        let new = NewMember {
+            org_id: t.branch_a,
+            name: "赵申请".into(),
+            birth_date: Some("2000-01-01".into()),
+            id_number_enc: key.encrypt("110105200001010017"),
+            id_number_hash: Some(key.hash("110105200001010017")),
+            category: "in_service".into(),
+            status: "applicant".into(),
+            steps: vec![("apply".into(), "2024-01-10".into())],
+            ..Default::default()
+        };
+        let mid = members::insert_many(app.db(), &[new], 0).await.unwrap()[0];
+        let id = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), id, Some(t.branch_a), None).await.unwrap();
+        let mut c = signed_in(&app, "sec_a").await;
+        let url = format!("/platform/members/{mid}/steps");
+        // The talk came seven weeks after the application: refused, with the rule named.
+        let r = c.post(&url, "step=application_talk&on_date=2024-03-01").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}");
+        assert!(r.body.contains("一个月") || r.body.contains("1 个月"), "{l}: {}", r.between("<p>", "</p>"));
+        // With who approved it and why, it is recorded, and the reason is audited.
+        let r = c.post(&url, "step=application_talk&on_date=2024-03-01&approved_by=%E6%9C%BA%E5%85%B3%E5%85%9A%E5%A7%94&override_reason=%E7%94%B3%E8%AF%B7%E4%BA%BA%E5%A4%96%E6%B4%BE").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(c.post(&url, "step=confirm_activist&on_date=2024-03-05").await.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(members::get(app.db(), mid).await.unwrap().status, "activist", "{l}");
+        // Less than a year as 积极分子: refused.
+        let r = c.post(&url, "step=confirm_candidate&on_date=2024-06-01").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}");
+        assert_eq!(members::get(app.db(), mid).await.unwrap().status, "activist", "{l}: nothing written");
+        let ev = audit::list(
+            app.db(),
+            &audit::Filter { action: Some("member.step".into()), limit: 5, ..Default::default() },
+        )
+        .await
+        .unwrap();
+        assert!(ev.iter().any(|e| e.detail.contains("申请人外派")), "{l}");
+        // Other branches' members are out of reach.
+        let r = c.post(&format!("/platform/members/{}/steps", t.b_members[0]), "step=apply&on_date=2024-01-01").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
+    }
+}

@@ -35,6 +35,8 @@ struct MemberPage {
     revealed: bool,
     can_reveal: bool,
     steps: Vec<(String, &'static str)>,
+    officer: bool,
+    branch_members: Vec<(i64, String)>,
 }
 
 /// Loads a member the account may see: in an organisation in reach, or its own record.
@@ -75,7 +77,19 @@ async fn render(st: &AppState, me: &CurrentUser, id: i64, reveal: bool) -> Resul
     };
     let org = orgs::get(&st.db, m.org_id).await.map(|o| o.name).unwrap_or_default();
     let steps = members::steps(&st.db, id).await?.into_iter().map(|(code, date)| (date, step_name(&code))).collect();
+    let branch_members = if officer {
+        members::in_orgs(&st.db, &[m.org_id])
+            .await?
+            .into_iter()
+            .filter(|x| x.id != id)
+            .map(|x| (x.id, x.name))
+            .collect()
+    } else {
+        vec![]
+    };
     let page = MemberPage {
+        officer,
+        branch_members,
         title: "党员信息",
         page: Frame::for_user(me),
         status: stage_name(&m.status),

@@ -6,6 +6,7 @@ mod meetings;
 mod members;
 mod orgs;
 pub mod scope;
+mod steps;
 
 use axum::{
     Router,
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/members/{id}", get(members::page))
         .route("/platform/members/{id}/reveal", post(members::reveal))
         .route("/platform/me", get(members::me))
+        .route("/platform/members/{id}/steps", post(steps::add))
         .route("/platform/orgs/{id}/meetings", get(meetings::page).post(meetings::create))
         .route("/platform/orgs/{id}/meetings/new", get(meetings::new_form))
         .route("/platform/orgs/{id}/dues", get(dues::page))

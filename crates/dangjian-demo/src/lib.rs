@@ -10,10 +10,13 @@
 mod article;
 mod body;
 mod plan;
+pub mod platform;
 mod site;
 mod text;
 mod titles;
 mod words;
+
+pub use platform::{PlatformOptions, PlatformSummary, generate_platform};
 
 use dangjian_store::articles::{self, NewArticle};
 use dangjian_store::channels::{self, NewChannel};

@@ -135,3 +135,31 @@ pub async fn admin_create(db: &Db, args: &crate::cli::AdminCreateArgs) -> anyhow
     println!("已创建账号 {name}（{}）", roles.iter().map(|r| r.name()).collect::<Vec<_>>().join("、"));
     Ok(())
 }
+
+/// With `serve --demo`: an officer account of the 工委 (so the platform can be tried at
+/// once), with a one-time password printed like the administrator's.
+pub async fn demo_officer(db: &Db) -> anyhow::Result<()> {
+    let Some(root) = dangjian_store::orgs::all(db).await?.into_iter().find(|o| o.parent_id.is_none()) else {
+        return Ok(());
+    };
+    if users::by_username(db, "gongwei").await?.is_some() {
+        return Ok(());
+    }
+    let password = passwords::random_password();
+    let hash = passwords::hash(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let new = users::NewUser {
+        username: "gongwei",
+        display_name: "工委组织部",
+        password_hash: &hash,
+        roles: &[Role::Officer.code()],
+        must_change_password: true,
+        source_unit: "",
+        review_level: 0,
+        channels: &[],
+        org_id: Some(root.id),
+    };
+    users::create(db, &new, clock::now_micros()).await?;
+    audit_cli(db, "user.create", "gongwei", "demo officer").await?;
+    println!("演示：已创建工委党务干部账号 gongwei，一次性密码：{password}（登录后进入 /platform）");
+    Ok(())
+}

@@ -92,4 +92,7 @@ pub struct DemoArgs {
     /// Seed of the generator; the same seed gives the same content.
     #[arg(long, default_value_t = 20211)]
     pub seed: u64,
+    /// How many party members to generate for the 智慧党建 platform (0: none).
+    #[arg(long, default_value_t = 3000)]
+    pub members: usize,
 }

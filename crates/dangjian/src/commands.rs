@@ -8,7 +8,7 @@ use dangjian_store::{Db, articles};
 use dangjian_web::AppState;
 
 use crate::{
-    accounts::{admin_create, bootstrap_admin},
+    accounts::{admin_create, bootstrap_admin, demo_officer},
     cli::{AdminCommand, AuditCommand, Command, DemoArgs, ServeArgs},
     config::Config,
     progress,
@@ -16,6 +16,8 @@ use crate::{
 
 /// Articles `serve --demo` generates on an empty database.
 const SERVE_DEMO_ARTICLES: usize = 300;
+/// Party members `serve --demo` generates.
+const SERVE_DEMO_MEMBERS: usize = 3000;
 
 pub async fn dispatch(cmd: Command, cfg: Config) -> anyhow::Result<ExitCode> {
     match cmd {
@@ -49,14 +51,14 @@ pub async fn dispatch(cmd: Command, cfg: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Demo(args) => {
             let db = Db::open(&cfg.connect_options(true)).await?;
-            let r = demo(&db, &args).await;
+            let r = demo(&db, &cfg, &args).await;
             db.close().await;
             r.map(|_| ExitCode::SUCCESS)
         }
     }
 }
 
-async fn demo(db: &Db, args: &DemoArgs) -> anyhow::Result<()> {
+async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
     if args.articles == 0 {
         anyhow::bail!("--articles must be at least 1");
     }
@@ -74,6 +76,29 @@ async fn demo(db: &Db, args: &DemoArgs) -> anyhow::Result<()> {
         summary.published,
         started.elapsed().as_secs_f64()
     );
+    if args.members > 0 {
+        let key = load_pii_key(cfg, db).await?;
+        let pb = progress::bar(args.members as u64, "生成党组织和党员");
+        let started = std::time::Instant::now();
+        let today = clock::from_micros(clock::now_micros()).date();
+        let opts = dangjian_demo::PlatformOptions {
+            members: args.members,
+            seed: args.seed,
+            today,
+            now_micros: clock::now_micros(),
+        };
+        let p = dangjian_demo::generate_platform(db, &key, &opts, &|done, _| pb.set_position(done))
+            .await
+            .context("demo organisations and members")?;
+        pb.finish_and_clear();
+        println!(
+            "已生成 {} 个党组织（其中党支部 {} 个）、{} 名党员，用时 {:.1} 秒",
+            p.organisations,
+            p.branches,
+            p.members,
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 
@@ -81,12 +106,15 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let db = Db::open(&cfg.connect_options(args.demo)).await?;
     if args.demo && articles::count_all(&db).await? == 0 {
-        demo(&db, &DemoArgs { articles: SERVE_DEMO_ARTICLES, seed: 20211 }).await?;
+        demo(&db, &cfg, &DemoArgs { articles: SERVE_DEMO_ARTICLES, seed: 20211, members: SERVE_DEMO_MEMBERS }).await?;
     }
     let listener =
         tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
     bootstrap_admin(&db).await?;
+    if args.demo {
+        demo_officer(&db).await?;
+    }
     let mut web = cfg.web_config()?;
     web.pii = Some(load_pii_key(&cfg, &db).await?);
     let state = AppState::new(db.clone(), web);

@@ -105,7 +105,7 @@ fn one_time_password(server: &Server) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let out = server.output();
-        if let Some(line) = out.lines().find(|l| l.contains(MARK)) {
+        if let Some(line) = out.lines().find(|l| l.contains(MARK) && l.contains("账号 admin")) {
             let pw = line.split(MARK).nth(1).unwrap_or_default().trim();
             assert!(!pw.is_empty(), "the one-time password line is empty: {line:?}");
             return pw.to_string();

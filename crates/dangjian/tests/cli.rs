@@ -155,12 +155,21 @@ async fn first_start_prints_a_one_time_admin_password_and_admin_create_works() {
     let _ = child.wait();
     let mut out = String::new();
     child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-    let line = out.lines().find(|l| l.contains("一次性密码：")).unwrap_or_else(|| panic!("no password printed: {out}"));
+    let line = out
+        .lines()
+        .find(|l| l.contains("一次性密码：") && l.contains("账号 admin"))
+        .unwrap_or_else(|| panic!("no password printed: {out}"));
     let pw = line.split("一次性密码：").nth(1).unwrap().trim();
     assert!(dangjian_domain::password::PasswordPolicy::default().check("admin", pw).is_ok(), "{pw}");
     let db = open(dir.path()).await;
     let admin = dangjian_store::users::by_username(&db, "admin").await.unwrap().unwrap();
     assert!(admin.must_change_password);
+    // The demo also made the 工委's officer, with its own one-time password and the 智慧党建 data.
+    assert!(out.contains("gongwei，一次性密码："), "{out}");
+    let officer = dangjian_store::users::by_username(&db, "gongwei").await.unwrap().unwrap();
+    assert!(dangjian_store::users::platform_binding(&db, officer.id).await.unwrap().0.is_some());
+    assert!(dangjian_store::members::counts(&db).await.unwrap().iter().map(|c| c.2).sum::<i64>() >= 3000);
+    assert!(dir.path().join("pii.key").exists(), "the personal-data key was written");
     assert_eq!(dangjian_store::users::roles(&db, admin.id).await.unwrap(), ["secadmin"]);
 
     // admin create: password from the environment, policy and 三员 enforced.

@@ -456,7 +456,7 @@ async fn a_word_document_becomes_a_draft_with_its_images() {
         let boundary = "----djdocx";
         let send = |bytes: Vec<u8>, channel: i64| {
             let mut body = format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"channel_id\"\r\n\r\n{channel}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"通知.docx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"import_channel\"\r\n\r\n{channel}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"通知.docx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
             )
             .into_bytes();
             body.extend_from_slice(&bytes);

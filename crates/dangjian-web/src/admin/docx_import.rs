@@ -28,7 +28,7 @@ pub async fn import(State(st): State<AppState>, me: CurrentUser, req: Request) -
     let (mut channel, mut file) = (None, None);
     while let Ok(Some(field)) = form.next_field().await {
         match field.name() {
-            Some("channel_id") => channel = field.text().await.ok().and_then(|t| t.trim().parse::<i64>().ok()),
+            Some("import_channel") => channel = field.text().await.ok().and_then(|t| t.trim().parse::<i64>().ok()),
             Some("file") => {
                 let name = field.file_name().unwrap_or("").to_owned();
                 let bytes =

@@ -179,31 +179,10 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
     }
     let (form, action, fields) = validated(&st, &me, &body).await?;
     let es = || EditorState { heading: "写稿件".into(), action: "/admin/articles".into(), live_note: String::new() };
-    let fields = match fields {
+    let fields = match gate(&st, &me, es(), form, &action, fields, None).await? {
         Ok(f) => f,
-        Err(errors) => return render_editor(&st, &me, es(), form, errors, None, "").await,
+        Err(page) => return Ok(page),
     };
-    let dict = term_check::dictionary(&st).await?;
-    let report = term_check::check(&dict, &fields.title, &fields.body_md);
-    if action == "check" {
-        let flash = if report.messages.is_empty() { "未发现错敏词。" } else { "" };
-        return render_editor(&st, &me, es(), form, vec![], Some(report), flash).await;
-    }
-    if let Some(err) = backdate_error(&fields, None, clock::now_micros()) {
-        return render_editor(&st, &me, es(), form, vec![("publish_at", err)], None, "").await;
-    }
-    if action == "submit" && report.blocks {
-        return render_editor(
-            &st,
-            &me,
-            es(),
-            form,
-            vec![("body_md", "含有禁用词，不能提交审核".into())],
-            Some(report),
-            "",
-        )
-        .await;
-    }
     let now = clock::now_micros();
     let (article_id, rev_id) = revisions::create_article(&st.db, &fields, me.user.id, now).await?;
     audit_trail::record(
@@ -220,6 +199,38 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
         return Ok(Redirect::to("/admin/articles?submitted=1").into_response());
     }
     Ok(Redirect::to(&format!("/admin/articles/{article_id}/edit?saved=1")).into_response())
+}
+
+/// What every save of the editor goes through, in order: field errors, the on-demand
+/// term check, the publish-date rule, and forbidden terms blocking a submission. `Ok`
+/// carries the fields to store; `Err` the page to show instead.
+async fn gate(
+    st: &AppState,
+    me: &CurrentUser,
+    es: EditorState,
+    form: ArticleForm,
+    action: &str,
+    fields: Result<Fields, FieldErrors>,
+    first_submitted_at: Option<i64>,
+) -> Result<Result<Fields, Response>, AppError> {
+    let fields = match fields {
+        Ok(f) => f,
+        Err(errors) => return Ok(Err(render_editor(st, me, es, form, errors, None, "").await?)),
+    };
+    let dict = term_check::dictionary(st).await?;
+    let report = term_check::check(&dict, &fields.title, &fields.body_md);
+    if action == "check" {
+        let flash = if report.messages.is_empty() { "未发现错敏词。" } else { "" };
+        return Ok(Err(render_editor(st, me, es, form, vec![], Some(report), flash).await?));
+    }
+    if let Some(err) = backdate_error(&fields, first_submitted_at, clock::now_micros()) {
+        return Ok(Err(render_editor(st, me, es, form, vec![("publish_at", err)], None, "").await?));
+    }
+    if action == "submit" && report.blocks {
+        let errors = vec![("body_md", "含有禁用词，不能提交审核".into())];
+        return Ok(Err(render_editor(st, me, es, form, errors, Some(report), "").await?));
+    }
+    Ok(Ok(fields))
 }
 
 /// An editor may not date an article before its first submission (or before now, if it
@@ -360,31 +371,10 @@ pub async fn save(
         action: format!("/admin/articles/{id}"),
         live_note: String::new(),
     };
-    let fields = match fields {
+    let fields = match gate(&st, &me, es(), form, &action, fields, meta.first_submitted_at).await? {
         Ok(f) => f,
-        Err(errors) => return render_editor(&st, &me, es(), form, errors, None, "").await,
+        Err(page) => return Ok(page),
     };
-    let dict = term_check::dictionary(&st).await?;
-    let report = term_check::check(&dict, &fields.title, &fields.body_md);
-    if action == "check" {
-        let flash = if report.messages.is_empty() { "未发现错敏词。" } else { "" };
-        return render_editor(&st, &me, es(), form, vec![], Some(report), flash).await;
-    }
-    if let Some(err) = backdate_error(&fields, meta.first_submitted_at, clock::now_micros()) {
-        return render_editor(&st, &me, es(), form, vec![("publish_at", err)], None, "").await;
-    }
-    if action == "submit" && report.blocks {
-        return render_editor(
-            &st,
-            &me,
-            es(),
-            form,
-            vec![("body_md", "含有禁用词，不能提交审核".into())],
-            Some(report),
-            "",
-        )
-        .await;
-    }
     let (draft, in_review) = open_draft(&st, id).await?;
     if in_review.is_some() {
         return Err(AppError::Conflict("该稿件正在审核中，不能修改".into()));

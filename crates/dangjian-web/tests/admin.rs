@@ -490,3 +490,59 @@ async fn every_admin_route_with_an_id_checks_the_role_too() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_expired_password_must_be_changed_and_tls_cookies_are_secure() {
+    for app in apps().await {
+        let l = app.label();
+        let id = account(&app, "old", &["editor"]).await;
+        // Changed 91 days ago: over the 90-day limit.
+        let long_ago = clock::now_micros() - 91 * 86_400_000_000;
+        dangjian_store::on_pool!(app.db(), |p| sqlx::query("UPDATE users SET password_changed_at = $1 WHERE id = $2")
+            .bind(long_ago)
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|_| ()))
+        .unwrap();
+        let mut c = Client::new(&app);
+        assert_eq!(c.login("old", PW).await.header("location"), "/admin/password", "{l}");
+        assert_eq!(c.get("/admin/articles").await.header("location"), "/admin/password", "{l}");
+        assert!(c.get("/admin/password").await.body.contains("超过有效期"), "{l}");
+    }
+    // Behind TLS the session cookie is marked Secure.
+    let t = dangjian_store::testing::TestDb::sqlite().await;
+    let config = dangjian_web::WebConfig { secure_cookies: true, ..Default::default() };
+    let state = dangjian_web::AppState::new(t.db.clone(), config);
+    let router = dangjian_web::router(state);
+    let req = axum::http::Request::post("/admin/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from("username=x&password=y"))
+        .unwrap();
+    let _ = tower::ServiceExt::oneshot(router.clone(), req).await.unwrap();
+    let hash = passwords::hash(PW.into()).await.unwrap();
+    users::create(
+        &t.db,
+        &users::NewUser {
+            username: "tls",
+            display_name: "",
+            password_hash: &hash,
+            roles: &["editor"],
+            must_change_password: false,
+            source_unit: "",
+            review_level: 0,
+            channels: &[],
+            org_id: None,
+        },
+        clock::now_micros(),
+    )
+    .await
+    .unwrap();
+    let req = axum::http::Request::post("/admin/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!("username=tls&password={}", urlenc(PW))))
+        .unwrap();
+    let r = tower::ServiceExt::oneshot(router, req).await.unwrap();
+    let cookie = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+}

@@ -94,6 +94,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "platform", include_str!("../migrations/sqlite/0005_platform.sql")),
     (6, "meetings", include_str!("../migrations/sqlite/0006_meetings.sql")),
     (7, "dues", include_str!("../migrations/sqlite/0007_dues.sql")),
+    (8, "imports", include_str!("../migrations/sqlite/0008_imports.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -103,6 +104,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "platform", include_str!("../migrations/postgres/0005_platform.sql")),
     (6, "meetings", include_str!("../migrations/postgres/0006_meetings.sql")),
     (7, "dues", include_str!("../migrations/postgres/0007_dues.sql")),
+    (8, "imports", include_str!("../migrations/postgres/0008_imports.sql")),
 ];
 
 impl Db {

@@ -9,6 +9,7 @@ pub mod channels;
 mod connect;
 pub mod dues;
 mod error;
+pub mod imports;
 pub mod links;
 pub mod meetings;
 pub mod members;

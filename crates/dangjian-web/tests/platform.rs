@@ -339,3 +339,97 @@ async fn development_steps_are_checked_and_overrides_recorded() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
     }
 }
+
+fn roster_xlsx(rows: &[[&str; 6]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["姓名", "性别", "出生日期", "身份证号", "手机号", "所在党支部"].iter().enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_roster_with_errors_is_previewed_and_only_good_rows_imported_on_request() {
+    use axum::{body::Body, http::Request};
+    use tower::ServiceExt;
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let id = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), id, Some(t.branch_a), None).await.unwrap();
+        let c = signed_in(&app, "sec_a").await;
+        let cookie = c.cookie.clone().unwrap();
+        let upload = |bytes: Vec<u8>| {
+            let boundary = "----djroster";
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名册.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(&bytes);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            Request::post(format!("/platform/orgs/{}/import", t.branch_a))
+                .header("cookie", &cookie)
+                .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let file = roster_xlsx(&[
+            ["陈一", "男", "1985-11-20", "110105198511200012", "13911112222", ""],
+            ["错号", "", "", "110105198511200017", "", ""],
+            ["日期", "", "1985-02-30", "110105198502280014", "", ""],
+            ["重复", "男", "", "110105198511200012", "", ""],
+            ["别支", "", "", "110105199001010010", "", "第二党支部"],
+            ["已有", "", "", "110105199003071239", "", ""],
+            ["刘二", "女", "1992/5/6", "110105199205060028", "139-0000-3333", ""],
+        ]);
+        let before = members::in_orgs(app.db(), &[t.branch_a]).await.unwrap().len();
+        let r = app.router.clone().oneshot(upload(file)).await.unwrap();
+        let body = String::from_utf8(axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        for expect in [
+            "第 3 行",
+            "第 4 行",
+            "第 5 行",
+            "第 6 行",
+            "第 7 行",
+            "与第 2 行重复",
+            "该党员已在系统中",
+            "未知或无权管理的党支部",
+        ] {
+            assert!(body.contains(expect), "{l}: preview lacks {expect}");
+        }
+        assert!(body.contains("仅导入 2 条无误记录"), "{l}");
+        assert_eq!(members::in_orgs(app.db(), &[t.branch_a]).await.unwrap().len(), before, "{l}: nothing written yet");
+        let token = body.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let mut c = c;
+        let r = c.post(&format!("/platform/orgs/{}/import/commit", t.branch_a), &format!("token={token}")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let after = members::in_orgs(app.db(), &[t.branch_a]).await.unwrap();
+        assert_eq!(after.len(), before + 2, "{l}");
+        let liu = after.iter().find(|m| m.name == "刘二").unwrap();
+        assert_eq!(liu.birth_date.as_deref(), Some("1992-05-06"), "{l}");
+        assert_eq!(test_key().decrypt(&liu.phone_enc).unwrap(), "13900003333", "{l}");
+        // The token is single use.
+        let again = c.post(&format!("/platform/orgs/{}/import/commit", t.branch_a), &format!("token={token}")).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{l}");
+        // Not a spreadsheet: a clear message.
+        let r = app.router.clone().oneshot(upload(b"garbage".to_vec())).await.unwrap();
+        let body = String::from_utf8(axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+        assert!(body.contains("不是有效的 Excel"), "{l}");
+        // Export: masked, a real workbook.
+        let x = c.get(&format!("/platform/orgs/{}/roster.xlsx", t.branch_a)).await;
+        assert!(x.body.starts_with("PK"), "{l}");
+        assert_eq!(
+            c.get(&format!("/platform/orgs/{}/roster.xlsx", t.branch_b)).await.status,
+            StatusCode::NOT_FOUND,
+            "{l}"
+        );
+    }
+}

@@ -5,6 +5,7 @@ mod dues;
 mod meetings;
 mod members;
 mod orgs;
+mod roster;
 pub mod scope;
 mod steps;
 
@@ -37,6 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/orgs/{id}/meetings/new", get(meetings::new_form))
         .route("/platform/orgs/{id}/dues", get(dues::page))
         .route("/platform/orgs/{id}/dues/{action}", post(dues::act))
+        .route("/platform/orgs/{id}/import", get(roster::form).post(roster::preview))
+        .route("/platform/orgs/{id}/import/commit", post(roster::commit))
+        .route("/platform/orgs/{id}/roster.xlsx", get(roster::export))
+        .route("/platform/roster-template.xlsx", get(roster::template))
         .route("/platform/compliance", get(meetings::compliance))
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
 }

@@ -16,3 +16,4 @@ pub mod review;
 pub mod roles;
 pub mod terms;
 pub mod text;
+pub mod transfers;

@@ -95,6 +95,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "meetings", include_str!("../migrations/sqlite/0006_meetings.sql")),
     (7, "dues", include_str!("../migrations/sqlite/0007_dues.sql")),
     (8, "imports", include_str!("../migrations/sqlite/0008_imports.sql")),
+    (9, "transfers", include_str!("../migrations/sqlite/0009_transfers.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -105,6 +106,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "meetings", include_str!("../migrations/postgres/0006_meetings.sql")),
     (7, "dues", include_str!("../migrations/postgres/0007_dues.sql")),
     (8, "imports", include_str!("../migrations/postgres/0008_imports.sql")),
+    (9, "transfers", include_str!("../migrations/postgres/0009_transfers.sql")),
 ];
 
 impl Db {

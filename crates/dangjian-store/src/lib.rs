@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod revisions;
 pub mod sessions;
 pub mod settings;
+pub mod transfers;
 pub mod users;
 
 pub use connect::{Backend, ConnectOptions, Db, PoolRef, redact_url};

@@ -433,3 +433,63 @@ async fn a_roster_with_errors_is_previewed_and_only_good_rows_imported_on_reques
         );
     }
 }
+
+#[tokio::test]
+async fn a_transfer_moves_a_member_once_with_each_side_doing_its_part() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let a = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), a, Some(t.branch_a), None).await.unwrap();
+        let b = account(&app, "sec_b", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), b, Some(t.branch_b), None).await.unwrap();
+        let mut ca = signed_in(&app, "sec_a").await;
+        let mut cb = signed_in(&app, "sec_b").await;
+        let zhang = t.a_members[0];
+        let r = ca.post(&format!("/platform/members/{zhang}/transfer"), &format!("to_org={}", t.branch_a)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}: not to the same branch");
+        let r = ca
+            .post(&format!("/platform/members/{zhang}/transfer"), &format!("to_org={}&validity_days=30", t.branch_b))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let r = ca.post(&format!("/platform/members/{zhang}/transfer"), &format!("to_org={}", t.branch_b)).await;
+        assert!(r.body.contains("未完成的组织关系转接"), "{l}: one open transfer at a time");
+        let tid = dangjian_store::transfers::for_orgs(app.db(), &[t.branch_a]).await.unwrap()[0].id;
+        // The sender cannot receive; the receiver can.
+        assert_eq!(
+            ca.post(&format!("/platform/transfers/{tid}/receive"), "").await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        let incoming = cb.get("/platform/transfers").await;
+        assert!(incoming.body.contains("张三") && incoming.body.contains("接收"), "{l}");
+        assert_eq!(
+            cb.post(&format!("/platform/transfers/{tid}/receive"), "").await.status,
+            StatusCode::SEE_OTHER,
+            "{l}"
+        );
+        // Exactly one branch at any time: now in B, out of A's reach.
+        assert_eq!(members::get(app.db(), zhang).await.unwrap().org_id, t.branch_b, "{l}");
+        assert_eq!(ca.get(&format!("/platform/members/{zhang}")).await.status, StatusCode::NOT_FOUND, "{l}");
+        assert_eq!(cb.get(&format!("/platform/members/{zhang}")).await.status, StatusCode::OK, "{l}");
+        // Receiving twice is refused; the receipt closes it.
+        assert_eq!(
+            cb.post(&format!("/platform/transfers/{tid}/receive"), "").await.status,
+            StatusCode::CONFLICT,
+            "{l}"
+        );
+        assert_eq!(
+            cb.post(&format!("/platform/transfers/{tid}/receipt"), "").await.status,
+            StatusCode::SEE_OTHER,
+            "{l}"
+        );
+        assert!(ca.get("/platform/transfers").await.body.contains("回执已退回"), "{l}");
+        let ev = audit::list(
+            app.db(),
+            &audit::Filter { action: Some("transfer.receive".into()), limit: 5, ..Default::default() },
+        )
+        .await
+        .unwrap();
+        assert_eq!(ev.len(), 1, "{l}");
+    }
+}

@@ -37,6 +37,8 @@ struct MemberPage {
     steps: Vec<(String, &'static str)>,
     officer: bool,
     branch_members: Vec<(i64, String)>,
+    /// Every branch, as transfer destinations.
+    branches: Vec<(i64, String)>,
 }
 
 /// Loads a member the account may see: in an organisation in reach, or its own record.
@@ -87,7 +89,20 @@ async fn render(st: &AppState, me: &CurrentUser, id: i64, reveal: bool) -> Resul
     } else {
         vec![]
     };
+    let branches = if officer {
+        scope
+            .all_orgs
+            .iter()
+            .filter(|o| {
+                o.id != m.org_id && dangjian_domain::orgs::OrgKind::from_code(&o.kind).is_some_and(|k| k.is_branch())
+            })
+            .map(|o| (o.id, o.name.clone()))
+            .collect()
+    } else {
+        vec![]
+    };
     let page = MemberPage {
+        branches,
         officer,
         branch_members,
         title: "党员信息",

@@ -8,6 +8,7 @@ mod orgs;
 mod roster;
 pub mod scope;
 mod steps;
+mod transfers;
 
 use axum::{
     Router,
@@ -42,6 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/orgs/{id}/import/commit", post(roster::commit))
         .route("/platform/orgs/{id}/roster.xlsx", get(roster::export))
         .route("/platform/roster-template.xlsx", get(roster::template))
+        .route("/platform/members/{id}/transfer", post(transfers::issue))
+        .route("/platform/transfers", get(transfers::list))
+        .route("/platform/transfers/{id}/{action}", post(transfers::act))
         .route("/platform/compliance", get(meetings::compliance))
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
 }

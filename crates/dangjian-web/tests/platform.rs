@@ -493,3 +493,60 @@ async fn a_transfer_moves_a_member_once_with_each_side_doing_its_part() {
         assert_eq!(ev.len(), 1, "{l}");
     }
 }
+
+#[tokio::test]
+async fn officers_create_organisations_and_set_the_committee() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let a = account(&app, "gongwei", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), a, Some(t.root), None).await.unwrap();
+        let mut c = signed_in(&app, "gongwei").await;
+        let r = c.post(&format!("/platform/orgs/{}/new", t.root), "name=&kind=branch").await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}");
+        assert!(r.body.contains("名称不能为空"), "{l}");
+        let r = c
+            .post(
+                &format!("/platform/orgs/{}/new", t.root),
+                "name=%E6%96%B0%E6%94%AF%E9%83%A8&kind=branch&founded_on=2020-07-01&term_start=2023-07-01",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert!(c.get("/platform/orgs").await.body.contains("新支部"), "{l}");
+        // Committee posts: only full members of the branch; one 书记.
+        let edit = format!("/platform/orgs/{}/edit", t.branch_a);
+        let form = |extra: &str| {
+            format!("name=%E7%AC%AC%E4%B8%80%E5%85%9A%E6%94%AF%E9%83%A8&kind=branch&term_start=2023-01-01&{extra}")
+        };
+        let r = c.post(&edit, &form(&format!("post_{}=%E4%B9%A6%E8%AE%B0", t.b_members[0]))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{l}: not a member of this branch");
+        let r = c
+            .post(
+                &edit,
+                &form(&format!(
+                    "post_{}=%E4%B9%A6%E8%AE%B0&post_{}=%E4%B9%A6%E8%AE%B0",
+                    t.a_members[0], t.a_members[1]
+                )),
+            )
+            .await;
+        assert!(r.body.contains("书记只能有 1 名"), "{l}");
+        let r = c
+            .post(
+                &edit,
+                &form(&format!(
+                    "post_{}=%E4%B9%A6%E8%AE%B0&post_{}=%E7%BB%84%E7%BB%87%E5%A7%94%E5%91%98",
+                    t.a_members[0], t.a_members[1]
+                )),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        let committee = orgs::committee(app.db(), t.branch_a).await.unwrap();
+        assert_eq!(committee.len(), 2, "{l}");
+        assert_eq!(orgs::get(app.db(), t.branch_a).await.unwrap().term_start.as_deref(), Some("2023-01-01"), "{l}");
+        // A branch officer cannot edit the level above.
+        let b = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), b, Some(t.branch_a), None).await.unwrap();
+        let mut s = signed_in(&app, "sec_a").await;
+        assert_eq!(s.get(&format!("/platform/orgs/{}/edit", t.root)).await.status, StatusCode::NOT_FOUND, "{l}");
+    }
+}

@@ -4,6 +4,7 @@
 mod dues;
 mod meetings;
 mod members;
+mod org_edit;
 mod orgs;
 mod roster;
 pub mod scope;
@@ -31,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/platform", get(orgs::home))
         .route("/platform/orgs", get(orgs::tree))
         .route("/platform/orgs/{id}", get(orgs::page))
+        .route("/platform/orgs/{id}/new", get(org_edit::new_form).post(org_edit::create))
+        .route("/platform/orgs/{id}/edit", get(org_edit::edit_form).post(org_edit::update))
         .route("/platform/members/{id}", get(members::page))
         .route("/platform/members/{id}/reveal", post(members::reveal))
         .route("/platform/me", get(members::me))

@@ -102,6 +102,26 @@ pub async fn set_committee(db: &Db, org_id: i64, posts: &[(i64, String)]) -> Res
     })
 }
 
+/// Changes an organisation's editable fields.
+pub async fn update(db: &Db, id: i64, o: &NewOrg) -> Result<()> {
+    let n = on_pool!(db, |p| sqlx::query(
+        "UPDATE organisations SET parent_id = $1, kind = $2, name = $3, founded_on = $4, term_start = $5, \
+         term_years = $6, sort_order = $7 WHERE id = $8"
+    )
+    .bind(o.parent_id)
+    .bind(&o.kind)
+    .bind(&o.name)
+    .bind(&o.founded_on)
+    .bind(&o.term_start)
+    .bind(o.term_years)
+    .bind(o.sort_order)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,24 +147,4 @@ mod tests {
         assert_eq!(s, [2, 3, 6]);
         assert_eq!(subtree(&all, 5), [5]);
     }
-}
-
-/// Changes an organisation's editable fields.
-pub async fn update(db: &Db, id: i64, o: &NewOrg) -> Result<()> {
-    let n = on_pool!(db, |p| sqlx::query(
-        "UPDATE organisations SET parent_id = $1, kind = $2, name = $3, founded_on = $4, term_start = $5, \
-         term_years = $6, sort_order = $7 WHERE id = $8"
-    )
-    .bind(o.parent_id)
-    .bind(&o.kind)
-    .bind(&o.name)
-    .bind(&o.founded_on)
-    .bind(&o.term_start)
-    .bind(o.term_years)
-    .bind(o.sort_order)
-    .bind(id)
-    .execute(p)
-    .await
-    .map(|r| r.rows_affected()))?;
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }

@@ -123,7 +123,7 @@ pub async fn neighbours(db: &Db, a: &Article) -> Result<(Option<ArticleItem>, Op
     let older = on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
         "SELECT id, channel_id, title, published_at, is_top FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
-           AND (published_at < $2 OR (published_at = $2 AND id < $3)) \
+           AND (published_at, id) < ($2, $3) \
          ORDER BY published_at DESC, id DESC LIMIT 1"
     )
     .bind(a.channel_id)
@@ -134,7 +134,7 @@ pub async fn neighbours(db: &Db, a: &Article) -> Result<(Option<ArticleItem>, Op
     let newer = on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
         "SELECT id, channel_id, title, published_at, is_top FROM articles \
          WHERE channel_id = $1 AND status = 'published' \
-           AND (published_at > $2 OR (published_at = $2 AND id > $3)) \
+           AND (published_at, id) > ($2, $3) \
          ORDER BY published_at ASC, id ASC LIMIT 1"
     )
     .bind(a.channel_id)

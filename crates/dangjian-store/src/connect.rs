@@ -96,6 +96,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "dues", include_str!("../migrations/sqlite/0007_dues.sql")),
     (8, "imports", include_str!("../migrations/sqlite/0008_imports.sql")),
     (9, "transfers", include_str!("../migrations/sqlite/0009_transfers.sql")),
+    (10, "neighbour_index", include_str!("../migrations/sqlite/0010_neighbour_index.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -107,6 +108,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "dues", include_str!("../migrations/postgres/0007_dues.sql")),
     (8, "imports", include_str!("../migrations/postgres/0008_imports.sql")),
     (9, "transfers", include_str!("../migrations/postgres/0009_transfers.sql")),
+    (10, "neighbour_index", include_str!("../migrations/postgres/0010_neighbour_index.sql")),
 ];
 
 impl Db {

@@ -208,6 +208,13 @@ impl Db {
         }
     }
 
+    /// Refreshes the planner's statistics; worth it after a bulk load (the demo), when
+    /// PostgreSQL's estimates are still those of empty tables.
+    pub async fn analyze(&self) -> Result<()> {
+        crate::on_pool!(self, |p| sqlx::query("ANALYZE").execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// `SELECT 1`, for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
         crate::on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;

@@ -76,6 +76,7 @@ async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
         summary.published,
         started.elapsed().as_secs_f64()
     );
+    db.analyze().await?;
     if args.members > 0 {
         let key = load_pii_key(cfg, db).await?;
         let pb = progress::bar(args.members as u64, "生成党组织和党员");

@@ -185,6 +185,9 @@ async fn meetings_are_recorded_with_quorum_and_fill_the_calendar() {
         let before = c.get(&url).await;
         assert_eq!(before.status, StatusCode::OK, "{l}");
         assert!(before.body.contains("支部党员大会") && !before.body.contains("class=\"period met\""), "{l}");
+        // Two members, no committee and no 党小组: neither meeting is owed.
+        assert!(before.body.contains("<tr><td>支部党员大会</td>"), "{l}");
+        assert!(!before.body.contains("<tr><td>支委会</td>") && !before.body.contains("<tr><td>党小组会</td>"), "{l}");
         let today = dangjian_domain::clock::from_micros(dangjian_domain::clock::now_micros()).date();
         let day = format!("{:04}-{:02}-{:02}", today.year(), today.month() as u8, today.day());
         // Bad input: every error at once, nothing written.

@@ -76,6 +76,27 @@ fn class(s: Status) -> &'static str {
     }
 }
 
+/// The kinds of meeting a branch owes: no 支委会 without a committee (a branch under 7
+/// 正式党员 has a secretary only), no 党小组会 without 党小组.
+async fn owed(
+    st: &AppState,
+    org_id: i64,
+) -> Result<Vec<(MeetingKind, dangjian_domain::meetings::Frequency)>, AppError> {
+    let has_committee = !orgs::committee(&st.db, org_id).await?.is_empty();
+    let has_groups = orgs::all(&st.db)
+        .await?
+        .iter()
+        .any(|o| o.parent_id == Some(org_id) && OrgKind::from_code(&o.kind) == Some(OrgKind::Group));
+    Ok(default_frequencies()
+        .into_iter()
+        .filter(|(k, _)| match k {
+            MeetingKind::CommitteeMeeting => has_committee,
+            MeetingKind::GroupMeeting => has_groups,
+            _ => true,
+        })
+        .collect())
+}
+
 /// The year's calendar of one branch, from its meetings (those without quorum do not count).
 async fn branch_calendar(
     st: &AppState,
@@ -95,14 +116,18 @@ async fn branch_calendar(
         .filter(|m| m.quorum_met != Some(false))
         .filter_map(|m| Some((MeetingKind::from_code(&m.kind)?, parse(&m.held_on)?)))
         .collect();
-    Ok((calendar(&default_frequencies(), &held, from, to, today, 14), list))
+    Ok((calendar(&owed(st, org_id).await?, &held, from, to, today, 14), list))
 }
 
 fn rows(periods: &[PeriodStatus]) -> Vec<KindRow> {
     let mut out: Vec<KindRow> = Vec::new();
     for (kind, _) in default_frequencies() {
         let ps: Vec<PeriodStatus> = periods.iter().filter(|p| p.kind == kind).cloned().collect();
-        let rate = compliance_rate(&ps).percent().map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
+        let rate = if ps.is_empty() {
+            "不适用".to_owned()
+        } else {
+            compliance_rate(&ps).percent().map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
+        };
         out.push(KindRow {
             name: kind.name(),
             cells: ps

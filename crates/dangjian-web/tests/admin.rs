@@ -546,3 +546,15 @@ async fn an_expired_password_must_be_changed_and_tls_cookies_are_secure() {
     let cookie = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
 }
+
+#[test]
+fn every_module_in_the_menu_is_a_real_route() {
+    use dangjian_web::{admin::nav::MODULES, platform::ROUTES as PLATFORM};
+    for m in MODULES {
+        let known = ROUTES.iter().chain(PLATFORM).any(|(method, path)| *method == "GET" && *path == m.href);
+        assert!(known, "{} is in the menu but not a listed route", m.href);
+    }
+    for href in ["/platform/transfers", "/admin/links", "/admin/terms", "/platform/compliance"] {
+        assert!(MODULES.iter().any(|m| m.href == href), "{href} missing from the menu");
+    }
+}

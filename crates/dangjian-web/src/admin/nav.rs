@@ -24,6 +24,18 @@ pub const MODULES: &[Module] = &[
         roles: &[Role::Officer],
     },
     Module {
+        href: "/platform/compliance",
+        name: "组织生活",
+        summary: "三会一课完成情况、会议记录与签到",
+        roles: &[Role::Officer],
+    },
+    Module {
+        href: "/platform/transfers",
+        name: "组织关系转接",
+        summary: "介绍信开具、接收与回执",
+        roles: &[Role::Officer],
+    },
+    Module {
         href: "/platform/me", name: "我的党员信息", summary: "本人党员档案与发展历程", roles: &[Role::Member]
     },
     Module {
@@ -36,19 +48,31 @@ pub const MODULES: &[Module] = &[
         href: "/admin/review", name: "待我审核", summary: "按审核级别处理待审稿件", roles: &[Role::Reviewer]
     },
     Module {
-        href: "/admin/channels", name: "栏目管理", summary: "各栏目的审核级数（三审）", roles: &[Role::Sysadmin]
+        href: "/admin/channels",
+        name: "栏目管理",
+        summary: "栏目树、类型、顺序与审核级数（三审）",
+        roles: &[Role::Sysadmin],
     },
     Module {
-        href: "/admin/users",
-        name: "账号管理",
-        summary: "创建账号、分配角色（三员分立）",
-        roles: &[Role::Secadmin],
+        href: "/admin/links", name: "友情链接", summary: "页脚友情链接的分组与排序", roles: &[Role::Sysadmin]
+    },
+    Module {
+        href: "/admin/terms",
+        name: "错敏词词库",
+        summary: "禁用词、易错词、领导姓名与职务",
+        roles: &[Role::Sysadmin],
     },
     Module {
         href: "/admin/settings",
         name: "站点设置",
         summary: "网站名称、页脚信息、备案号",
         roles: &[Role::Sysadmin],
+    },
+    Module {
+        href: "/admin/users",
+        name: "账号管理",
+        summary: "创建账号、分配角色（三员分立）",
+        roles: &[Role::Secadmin],
     },
     Module {
         href: "/admin/audit", name: "审计日志", summary: "登录与操作记录的查询、导出", roles: &[Role::Auditor]

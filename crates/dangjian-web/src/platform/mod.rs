@@ -25,6 +25,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/me"),
     ("GET", "/platform/compliance"),
     ("GET", "/platform/compliance.xlsx"),
+    ("GET", "/platform/transfers"),
 ];
 
 pub fn routes() -> Router<AppState> {

@@ -307,7 +307,8 @@ async fn check_branch_page(c: &Client, org_id: i64) -> Result<()> {
         ("组织生活", format!("/platform/orgs/{org_id}/meetings")),
         ("党费", format!("/platform/orgs/{org_id}/dues")),
     ] {
-        let xpath = format!(r#"//a[normalize-space(.)="{text}"]"#);
+        // Inside the page body: the menu has a 组织生活 entry of its own.
+        let xpath = format!(r#"//main//a[normalize-space(.)="{text}"]"#);
         let link =
             c.find(Locator::XPath(&xpath)).await.map_err(|e| format!("the branch page has no {text} link: {e}"))?;
         let got = link.attr("href").await?.unwrap_or_default();

@@ -12,11 +12,14 @@
 #[allow(dead_code)] // shared with browser.rs; not every helper is used here
 mod support;
 
+use support::backend::{
+    NAV_TIMEOUT, NEW_PASSWORD, click_and_load, expect_path, fill, first_sign_in, page_messages, sign_in,
+};
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, Locator, elements::Element};
-use serde_json::Value;
+use fantoccini::{Client, Locator};
 
 use support::{Browser, Result, Server, assert_no_horizontal_overflow, find, here, screenshot, set_viewport, wait_js};
 
@@ -27,18 +30,11 @@ const PHONE: (u32, u32) = (390, 844);
 /// this only turns an unforeseen hang into a failure that still cleans up.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(420);
 
-/// How long a form post may take to produce the next page (password hashing included).
-const NAV_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// The channel the scenario works in, and its portal slug.
 const CHANNEL: &str = "公告通知";
 const CHANNEL_SLUG: &str = "gonggao";
 
 const TITLE: &str = "关于开展浏览器测试的通知";
-
-/// The password every account gets on its first sign-in. It must not contain the user
-/// name (so `Admin#2026new` would be refused for `admin`), and needs three character classes.
-const NEW_PASSWORD: &str = "Dangjian#2026new";
 
 /// The uploaded picture: a red banner with a gold band, made in code.
 const IMAGE_SIZE: (u32, u32) = (240, 135);
@@ -244,79 +240,6 @@ async fn scenario(c: &Client, base: &str, admin_password: &str, image: &Path) ->
 /// Progress for the log, so a failure shows where it happened.
 fn step(name: &str) {
     eprintln!("step {name}");
-}
-
-/// The messages a page shows (errors, notices, flash) and its heading, for failure reports.
-async fn page_messages(c: &Client) -> String {
-    let js = "return [...document.querySelectorAll('h1, .error, .notice, .flash, [role=alert]')]
-                  .map(e => e.innerText.trim()).filter(t => t).join(' | ');";
-    match c.execute(js, vec![]).await {
-        Ok(Value::String(s)) => s,
-        Ok(v) => v.to_string(),
-        Err(e) => format!("<cannot read the page: {e}>"),
-    }
-}
-
-/// Clicks `el` and waits until a new document has loaded (also when it has the same URL,
-/// as a form that re-renders itself does). Returns the new path.
-async fn click_and_load(c: &Client, el: &Element, what: &str) -> Result<String> {
-    c.execute("window.__djStale = true;", vec![]).await?;
-    el.click().await?;
-    let deadline = Instant::now() + NAV_TIMEOUT;
-    loop {
-        // During the navigation the script may fail; that only means "not yet".
-        let fresh = c.execute("return window.__djStale !== true && document.readyState === 'complete';", vec![]).await;
-        if matches!(fresh, Ok(Value::Bool(true))) {
-            return Ok(c.current_url().await?.path().to_string());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{what}: no new page within {NAV_TIMEOUT:?} (still on {})", here(c).await).into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Fails unless the browser is on `want` (a path), with what the page said.
-async fn expect_path(c: &Client, want: &str, what: &str) -> Result<()> {
-    let path = c.current_url().await?.path().to_string();
-    ensure!(path == want, "{what}: ended on {path}, wanted {want}; the page says: {}", page_messages(c).await);
-    Ok(())
-}
-
-async fn fill(c: &Client, css: &str, value: &str) -> Result<()> {
-    let el = find(c, css).await?;
-    el.clear().await?;
-    el.send_keys(value).await?;
-    Ok(())
-}
-
-/// Signs in through `/admin/login`; returns the path the sign-in led to.
-async fn sign_in(c: &Client, base: &str, username: &str, password: &str) -> Result<String> {
-    c.goto(&format!("{base}/admin/login")).await?;
-    fill(c, r#"form[action="/admin/login"] input[name="username"]"#, username).await?;
-    fill(c, r#"form[action="/admin/login"] input[name="password"]"#, password).await?;
-    let button = find(c, r#"form[action="/admin/login"] button[type="submit"]"#).await?;
-    let path = click_and_load(c, &button, &format!("signing in as {username}")).await?;
-    ensure!(path != "/admin/login", "signing in as {username} failed; the page says: {}", page_messages(c).await);
-    Ok(path)
-}
-
-/// A first sign-in: the account is sent to `/admin/password` and sets [`NEW_PASSWORD`].
-async fn first_sign_in(c: &Client, base: &str, username: &str, initial: &str) -> Result<()> {
-    let path = sign_in(c, base, username, initial).await?;
-    ensure!(
-        path == "/admin/password",
-        "{username}'s first sign-in led to {path}, wanted /admin/password; the page says: {}",
-        page_messages(c).await
-    );
-    fill(c, r#"form[action="/admin/password"] input[name="current"]"#, initial).await?;
-    fill(c, r#"form[action="/admin/password"] input[name="new"]"#, NEW_PASSWORD).await?;
-    fill(c, r#"form[action="/admin/password"] input[name="confirm"]"#, NEW_PASSWORD).await?;
-    let button = find(c, r#"form[action="/admin/password"] button[type="submit"]"#).await?;
-    click_and_load(c, &button, &format!("{username} changing the password")).await?;
-    expect_path(c, "/admin", &format!("{username} changing the password")).await?;
-    eprintln!("  {username} signed in and set a new password");
-    Ok(())
 }
 
 /// The 退出登录 button in the header; ends on the sign-in page.

@@ -461,3 +461,6 @@ impl Server {
         self._proc.log_tail(usize::MAX)
     }
 }
+
+// After the macros above, which it uses.
+pub mod backend;

@@ -2,20 +2,47 @@
 
 use crate::{Db, Result, StoreError, on_pool};
 
+/// `$n, $n+1, …` for an `IN (…)` list of `count` values starting at parameter `first`.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Members per `IN (…)` query: far below PostgreSQL's 65,535 bind parameters.
+const CHUNK: usize = 500;
+
 /// The base in force for each member of some organisation in a month:
 /// (member id, category, base, effective month).
 pub async fn bases_for(db: &Db, member_ids: &[i64], month: &str) -> Result<Vec<(i64, String, String, String)>> {
+    let history = base_history(db, member_ids).await?;
+    let mut out: Vec<(i64, String, String, String)> = Vec::new();
+    // History is ordered by member, then month and id ascending: the last row at or
+    // before `month` wins.
+    for row in history.into_iter().filter(|r| r.3.as_str() <= month) {
+        match out.last_mut() {
+            Some(last) if last.0 == row.0 => *last = row,
+            _ => out.push(row),
+        }
+    }
+    Ok(out)
+}
+
+/// Every base ever set for these members, (member id, category, base, effective month),
+/// ordered by member, month and entry order, so a yearly view can apply each month's base.
+pub async fn base_history(db: &Db, member_ids: &[i64]) -> Result<Vec<(i64, String, String, String)>> {
     let mut out = Vec::new();
-    for m in member_ids {
-        let row: Option<(i64, String, String, String)> = on_pool!(db, |p| sqlx::query_as(
-            "SELECT member_id, category, base, effective_month FROM dues_bases \
-             WHERE member_id = $1 AND effective_month <= $2 ORDER BY effective_month DESC, id DESC LIMIT 1"
-        )
-        .bind(*m)
-        .bind(month)
-        .fetch_optional(p)
-        .await)?;
-        out.extend(row);
+    for chunk in member_ids.chunks(CHUNK) {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT member_id, category, base, effective_month FROM dues_bases WHERE member_id IN ({}) \
+             ORDER BY member_id, effective_month, id",
+            placeholders(1, chunk.len())
+        ));
+        out.extend(on_pool!(db, |p| {
+            let mut q = sqlx::query_as::<_, (i64, String, String, String)>(sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?);
     }
     Ok(out)
 }
@@ -49,16 +76,23 @@ pub async fn set_base(
 /// A payment row: (member id, month, amount, paid on, method).
 pub type Payment = (i64, String, String, String, String);
 
-/// Payments of some members (every month), for arrears and the month's table.
+/// Payments of some members (every month), for arrears and the month's table, ordered
+/// by member and month.
 pub async fn payments_for(db: &Db, member_ids: &[i64]) -> Result<Vec<Payment>> {
     let mut out = Vec::new();
-    for m in member_ids {
-        out.extend(on_pool!(db, |p| sqlx::query_as::<_, Payment>(
-            "SELECT member_id, month, amount, paid_on, method FROM dues_payments WHERE member_id = $1 ORDER BY month"
-        )
-        .bind(*m)
-        .fetch_all(p)
-        .await)?);
+    for chunk in member_ids.chunks(CHUNK) {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT member_id, month, amount, paid_on, method FROM dues_payments WHERE member_id IN ({}) \
+             ORDER BY member_id, month",
+            placeholders(1, chunk.len())
+        ));
+        out.extend(on_pool!(db, |p| {
+            let mut q = sqlx::query_as::<_, Payment>(sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?);
     }
     Ok(out)
 }

@@ -3,6 +3,7 @@
 //! runs on both backends through [`Db`]; where a backend truly needs other SQL, the arm
 //! has its own text. Times are bound as parameters (Unix microseconds), never `now()`.
 
+pub mod adjustments;
 pub mod articles;
 pub mod audit;
 pub mod channels;

@@ -96,3 +96,67 @@ pub async fn attendance(db: &Db, meeting_id: i64) -> Result<Vec<(i64, String, bo
     .await
     })?)
 }
+
+/// One meeting, for its own page.
+pub async fn get(db: &Db, id: i64) -> Result<Option<Meeting>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, Meeting>(
+        "SELECT id, org_id, kind, held_on, place, host, topic, minutes, quorum_met FROM meetings WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+/// An attachment without its bytes: (id, name, MIME type, size in bytes, uploaded at).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct FileInfo {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+    pub uploaded_at: i64,
+}
+
+/// Attaches a file to a meeting record.
+pub async fn add_file(db: &Db, meeting_id: i64, name: &str, mime: &str, data: &[u8], by: i64, now: i64) -> Result<i64> {
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO meeting_files (meeting_id, name, mime, size, data, uploaded_by, uploaded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    )
+    .bind(meeting_id)
+    .bind(name)
+    .bind(mime)
+    .bind(data.len() as i64)
+    .bind(data)
+    .bind(by)
+    .bind(now)
+    .fetch_one(p)
+    .await)?)
+}
+
+/// The attachments of a meeting, oldest first, without their bytes.
+pub async fn files(db: &Db, meeting_id: i64) -> Result<Vec<FileInfo>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, FileInfo>(
+        "SELECT id, meeting_id, name, mime, size, uploaded_at FROM meeting_files WHERE meeting_id = $1 ORDER BY id"
+    )
+    .bind(meeting_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// A `meeting_files` row with its bytes, as selected.
+type FileRow = (i64, i64, String, String, i64, i64, Vec<u8>);
+
+/// One attachment with its bytes.
+pub async fn file(db: &Db, id: i64) -> Result<Option<(FileInfo, Vec<u8>)>> {
+    let row: Option<FileRow> = on_pool!(db, |p| sqlx::query_as(
+        "SELECT id, meeting_id, name, mime, size, uploaded_at, data FROM meeting_files WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?;
+    Ok(row.map(|(id, meeting_id, name, mime, size, uploaded_at, data)| {
+        (FileInfo { id, meeting_id, name, mime, size, uploaded_at }, data)
+    }))
+}

@@ -185,3 +185,66 @@ pub async fn steps_with_notes(db: &Db, member_id: i64) -> Result<Vec<(String, St
     .fetch_all(p)
     .await)?)
 }
+
+/// What the record form may change. The branch changes only by transfer and the status
+/// only by a development step, so neither is here.
+#[derive(Debug, Clone, Default)]
+pub struct MemberUpdate {
+    pub group_id: Option<i64>,
+    pub name: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub birth_date: Option<String>,
+    pub id_number_enc: String,
+    pub id_number_hash: Option<String>,
+    pub phone_enc: String,
+    pub education: String,
+    pub work_unit: String,
+    pub post: String,
+    pub category: String,
+}
+
+/// Updates a member's record; an ID number that another member has is a `Conflict`.
+pub async fn update(db: &Db, id: i64, u: &MemberUpdate, now: i64) -> Result<()> {
+    let done = on_pool!(db, |p| sqlx::query(
+        "UPDATE members SET group_id = $1, name = $2, gender = $3, ethnicity = $4, birth_date = $5, \
+         id_number_enc = $6, id_number_hash = $7, phone_enc = $8, education = $9, work_unit = $10, post = $11, \
+         category = $12, updated_at = $13 WHERE id = $14"
+    )
+    .bind(u.group_id)
+    .bind(&u.name)
+    .bind(&u.gender)
+    .bind(&u.ethnicity)
+    .bind(&u.birth_date)
+    .bind(&u.id_number_enc)
+    .bind(&u.id_number_hash)
+    .bind(&u.phone_enc)
+    .bind(&u.education)
+    .bind(&u.work_unit)
+    .bind(&u.post)
+    .bind(&u.category)
+    .bind(now)
+    .bind(id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()));
+    match done.map_err(StoreError::from)? {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// Members placed in a 党小组 (their `org_id` stays the branch), by name.
+pub async fn in_group(db: &Db, group_id: i64) -> Result<Vec<Member>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE group_id = $1 ORDER BY name, id"));
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, Member>(sql).bind(group_id).fetch_all(p).await)?)
+}
+
+/// Number of members per 党小组: (group id, count).
+pub async fn group_counts(db: &Db) -> Result<Vec<(i64, i64)>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, (i64, i64)>(
+        "SELECT group_id, COUNT(*) FROM members WHERE group_id IS NOT NULL GROUP BY group_id"
+    )
+    .fetch_all(p)
+    .await)?)
+}

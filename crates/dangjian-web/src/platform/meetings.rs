@@ -141,6 +141,7 @@ fn rows(periods: &[PeriodStatus]) -> Vec<KindRow> {
 }
 
 pub struct MeetingRow {
+    pub id: i64,
     pub held_on: String,
     pub kind: &'static str,
     pub topic: String,
@@ -161,7 +162,7 @@ struct MeetingsPage {
     list: Vec<MeetingRow>,
 }
 
-fn branch_in_scope(scope: &Scope, id: i64) -> Result<&orgs::Org, AppError> {
+pub(super) fn branch_in_scope(scope: &Scope, id: i64) -> Result<&orgs::Org, AppError> {
     let o = scope.org(id)?;
     match OrgKind::from_code(&o.kind) {
         Some(k) if k.is_branch() => Ok(o),
@@ -179,6 +180,7 @@ pub async fn page(State(st): State<AppState>, me: CurrentUser, Path(id): Path<i6
     for m in list {
         let att = meetings::attendance(&st.db, m.id).await?;
         rows_out.push(MeetingRow {
+            id: m.id,
             kind: MeetingKind::from_code(&m.kind).map(|k| k.name()).unwrap_or("其他"),
             present: att.iter().filter(|a| a.2).count(),
             absent: att.iter().filter(|a| !a.2).count(),
@@ -211,7 +213,8 @@ struct NewMeetingPage {
     org_id: i64,
     org: String,
     kinds: Vec<(&'static str, &'static str)>,
-    people: Vec<(i64, String)>,
+    /// (member id, name, committee post or empty).
+    people: Vec<(i64, String, String)>,
     errors: Vec<String>,
     today: String,
 }
@@ -219,7 +222,15 @@ struct NewMeetingPage {
 async fn new_page(st: &AppState, me: &CurrentUser, id: i64, errors: Vec<String>) -> Result<Response, AppError> {
     let scope = Scope::of(st, me).await?;
     let org = branch_in_scope(&scope, id)?.clone();
-    let people = members::in_orgs(&st.db, &[id]).await?.into_iter().map(|m| (m.id, m.name)).collect();
+    let committee = orgs::committee(&st.db, id).await?;
+    let people = members::in_orgs(&st.db, &[id])
+        .await?
+        .into_iter()
+        .map(|m| {
+            let post = committee.iter().find(|c| c.0 == m.id).map(|c| c.2.clone()).unwrap_or_default();
+            (m.id, m.name, post)
+        })
+        .collect();
     let page = NewMeetingPage {
         title: "记录组织生活",
         page: Frame::for_user(me),
@@ -295,8 +306,16 @@ pub async fn create(
         }
         _ => None,
     };
+    // A 支委会's sign-in covers the committee; other members appear only if they attended
+    // (列席), so a member's absence from a committee meeting is never recorded against them.
+    let committee_only = if kind == MeetingKind::CommitteeMeeting {
+        Some(orgs::committee(&st.db, id).await?.into_iter().map(|c| c.0).collect::<Vec<i64>>())
+    } else {
+        None
+    };
     let attendance = roster
         .iter()
+        .filter(|m| committee_only.as_ref().is_none_or(|c| c.contains(&m.id) || present.contains(&m.id)))
         .map(|m| {
             let here = present.contains(&m.id);
             let reason =
@@ -386,27 +405,19 @@ pub async fn compliance_xlsx(State(st): State<AppState>, me: CurrentUser) -> Res
     me.require(&[Role::Officer])?;
     let scope = Scope::of(&st, &me).await?;
     let rows = overview(&st, &scope).await?;
-    let xe = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("组织生活完成情况").map_err(xe)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
     let mut headers = vec!["党组织"];
     headers.extend(default_frequencies().iter().map(|(k, _)| k.name()));
     headers.push("未开展期数");
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xe)?;
-        sheet.set_column_width(c as u16, if c == 0 { 30.0 } else { 12.0 }).map_err(xe)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        sheet.write_string(r, 0, &row.name).map_err(xe)?;
-        for (c, rate) in row.rates.iter().enumerate() {
-            sheet.write_string(r, c as u16 + 1, rate).map_err(xe)?;
-        }
-        sheet.write_number(r, row.rates.len() as u16 + 1, row.missing as f64).map_err(xe)?;
-    }
-    let bytes = book.save_to_buffer().map_err(xe)?;
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.name.clone()];
+            cells.extend(row.rates.iter().cloned());
+            cells.push(row.missing.to_string());
+            cells
+        })
+        .collect();
+    let bytes = super::download::sheet_bytes("组织生活完成情况", &headers, &table)?;
     audit_trail::record(
         &st,
         Actor::User(&me),
@@ -416,15 +427,5 @@ pub async fn compliance_xlsx(State(st): State<AppState>, me: CurrentUser) -> Res
         &format!("{} branches", rows.len()),
     )
     .await?;
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    h.insert(
-        axum::http::header::CONTENT_DISPOSITION,
-        axum::http::HeaderValue::from_static("attachment; filename=\"compliance.xlsx\"; filename*=UTF-8''%E7%BB%84%E7%BB%87%E7%94%9F%E6%B4%BB%E5%AE%8C%E6%88%90%E6%83%85%E5%86%B5.xlsx"),
-    );
-    Ok(r)
+    Ok(super::download::xlsx(bytes, "compliance.xlsx", "组织生活完成情况.xlsx"))
 }

@@ -8,22 +8,19 @@ use std::{collections::HashMap, io::Cursor};
 use askama::Template;
 use axum::{
     extract::{FromRequest, Multipart, Path, RawForm, Request, State},
-    http::{HeaderValue, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use calamine::{Data, Reader, Xlsx};
-use dangjian_domain::{
-    clock,
-    dues::Category,
-    members::{IdNumber, Stage},
-    orgs::OrgKind,
-    roles::Role,
-};
+use dangjian_domain::{clock, dues::Category, orgs::OrgKind, roles::Role};
 use dangjian_store::{imports, members};
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, Month, macros::format_description};
+use time::{Date, Duration, Month};
 
-use super::scope::Scope;
+use super::{
+    download::{self, sheet_bytes},
+    member_check::{COLUMNS, GoodRow, ISO, check_row},
+    scope::Scope,
+};
 use crate::{
     AppError, AppState,
     admin::{
@@ -35,40 +32,6 @@ use crate::{
     },
 };
 
-/// Columns of the roster, in template order; `true` when required.
-pub const COLUMNS: &[(&str, bool)] = &[
-    ("姓名", true),
-    ("性别", false),
-    ("民族", false),
-    ("出生日期", false),
-    ("身份证号", true),
-    ("手机号", false),
-    ("学历", false),
-    ("工作单位", false),
-    ("职务", false),
-    ("类别", false),
-    ("状态", false),
-    ("所在党支部", false),
-];
-
-/// A row that passed every check (personal data in clear, before encryption).
-#[derive(Debug, Clone, PartialEq)]
-pub struct GoodRow {
-    pub line: usize,
-    pub org_id: i64,
-    pub name: String,
-    pub gender: String,
-    pub ethnicity: String,
-    pub birth_date: String,
-    pub id_number: String,
-    pub phone: String,
-    pub education: String,
-    pub work_unit: String,
-    pub post: String,
-    pub category: String,
-    pub status: String,
-}
-
 /// A problem: spreadsheet row number (as Excel shows it), column, reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -76,8 +39,6 @@ pub struct Problem {
     pub column: String,
     pub reason: String,
 }
-
-const ISO: &[time::format_description::FormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
 fn text(d: &Data) -> String {
     match d {
@@ -95,18 +56,6 @@ fn text(d: &Data) -> String {
 fn excel_date(serial: f64) -> Option<Date> {
     let base = Date::from_calendar_date(1899, Month::December, 30).ok()?;
     base.checked_add(Duration::days(serial.floor() as i64))
-}
-
-/// Dates as people type them: 2024-03-01, 2024/3/1, 2024.3.1, 20240301, 2024年3月1日.
-fn parse_date(s: &str) -> Option<Date> {
-    let s = s.trim().replace(['/', '.', '年', '月'], "-").replace('日', "");
-    let parts: Vec<&str> = s.split('-').filter(|p| !p.is_empty()).collect();
-    let (y, m, d) = match parts.as_slice() {
-        [y, m, d] => (y.parse().ok()?, m.parse::<u8>().ok()?, d.parse().ok()?),
-        [all] if all.len() == 8 => (all[..4].parse().ok()?, all[4..6].parse().ok()?, all[6..].parse().ok()?),
-        _ => return None,
-    };
-    Date::from_calendar_date(y, Month::try_from(m).ok()?, d).ok()
 }
 
 /// Checks every row of the first sheet. `branches` are the branches in the user's
@@ -138,114 +87,23 @@ pub fn check(
         if r.iter().all(|c| text(c).is_empty()) {
             continue;
         }
-        let mut bad = |column: &str, reason: String| problems.push(Problem { line, column: column.into(), reason });
-        let name = get("姓名");
-        let mut ok = true;
-        if name.is_empty() || name.chars().count() > 20 {
-            bad("姓名", "姓名不能为空，且不超过 20 个字".into());
-            ok = false;
-        }
-        let raw_id = get("身份证号").to_uppercase();
-        let id = match IdNumber::parse(&raw_id) {
-            Ok(id) => Some(id),
-            Err(e) => {
-                bad("身份证号", e.to_string());
-                ok = false;
-                None
-            }
-        };
-        let mut birth = id.as_ref().map(|i| i.birth_date());
-        let typed_birth = get("出生日期");
-        if !typed_birth.is_empty() {
-            match parse_date(&typed_birth) {
-                None => {
-                    bad("出生日期", format!("“{typed_birth}”不是有效日期"));
-                    ok = false;
+        match check_row(&get, branches, default_branch, today) {
+            Ok(mut row) => {
+                if let Some(first) = seen.get(&row.id_number) {
+                    problems.push(Problem {
+                        line, column: "身份证号".into(), reason: format!("与第 {first} 行重复")
+                    });
+                } else {
+                    seen.insert(row.id_number.clone(), line);
+                    row.line = line;
+                    good.push(row);
                 }
-                Some(d) if d > today => {
-                    bad("出生日期", "出生日期晚于今天".into());
-                    ok = false;
-                }
-                Some(d) if birth.is_some_and(|b| b != d) => {
-                    bad("出生日期", "与身份证号中的出生日期不一致".into());
-                    ok = false;
-                }
-                Some(d) => birth = Some(d),
             }
-        }
-        let gender = get("性别");
-        if let Some(idn) = &id
-            && !gender.is_empty()
-            && gender != idn.gender().name()
-        {
-            bad("性别", format!("与身份证号不一致（身份证号为{}）", idn.gender().name()));
-            ok = false;
-        }
-        let phone = get("手机号").replace([' ', '-'], "");
-        let phone_ok = phone.len() == 11 && phone.starts_with('1') && phone.chars().all(|c| c.is_ascii_digit());
-        if !phone.is_empty() && !phone_ok {
-            bad("手机号", "手机号应为 11 位数字".into());
-            ok = false;
-        }
-        let cat_text = get("类别");
-        let category = if cat_text.is_empty() {
-            Some(Category::InService)
-        } else {
-            Category::ALL.into_iter().find(|c| c.name() == cat_text || c.code() == cat_text)
-        };
-        if category.is_none() {
-            bad("类别", format!("未知的类别“{cat_text}”（可填：在职、离退休、学生、其他等）"));
-            ok = false;
-        }
-        let status_text = get("状态");
-        let status = if status_text.is_empty() {
-            Some(Stage::Full)
-        } else {
-            Stage::ALL.into_iter().find(|s| s.name() == status_text || s.code() == status_text)
-        };
-        if status.is_none() {
-            bad("状态", format!("未知的状态“{status_text}”（可填：正式党员、预备党员、发展对象等）"));
-            ok = false;
-        }
-        let branch_text = get("所在党支部");
-        let org_id = if branch_text.is_empty() {
-            default_branch
-        } else {
-            branches.iter().find(|(_, n)| *n == branch_text).map(|(id, _)| *id)
-        };
-        if org_id.is_none() {
-            let reason = if branch_text.is_empty() {
-                "请填写所在党支部".to_owned()
-            } else {
-                format!("未知或无权管理的党支部“{branch_text}”")
-            };
-            bad("所在党支部", reason);
-            ok = false;
-        }
-        if let Some(idn) = &id {
-            if let Some(first) = seen.get(idn.as_str()) {
-                bad("身份证号", format!("与第 {first} 行重复"));
-                ok = false;
-            } else {
-                seen.insert(idn.as_str().to_owned(), line);
-            }
-        }
-        if ok {
-            good.push(GoodRow {
+            Err(found) => problems.extend(found.into_iter().map(|(column, reason)| Problem {
                 line,
-                org_id: org_id.unwrap_or_default(),
-                name,
-                gender: id.as_ref().map(|i| i.gender().name().to_owned()).unwrap_or_default(),
-                ethnicity: get("民族"),
-                birth_date: birth.and_then(|b| b.format(ISO).ok()).unwrap_or_default(),
-                id_number: id.map(|i| i.as_str().to_owned()).unwrap_or_default(),
-                phone,
-                education: get("学历"),
-                work_unit: get("工作单位"),
-                post: get("职务"),
-                category: category.map(|c| c.code().to_owned()).unwrap_or_default(),
-                status: status.map(|s| s.code().to_owned()).unwrap_or_default(),
-            });
+                column: column.into(),
+                reason,
+            })),
         }
     }
     Ok((good, problems))
@@ -443,47 +301,6 @@ pub async fn commit(
     Ok(Redirect::to(&format!("/platform/orgs/{id}?imported={n}")).into_response())
 }
 
-fn xlsx_response(bytes: Vec<u8>, ascii: &'static str, encoded: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
-/// Writes a sheet with a bold header and columns as wide as their widest cell, counting a
-/// CJK character as two columns.
-fn sheet_bytes(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
-    let xe = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(name).map_err(xe)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let text_fmt = rust_xlsxwriter::Format::new().set_num_format("@");
-    let mut widths: Vec<usize> = headers.iter().map(|h| dangjian_domain::text::display_width(h)).collect();
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xe)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            widths[c] = widths[c].max(dangjian_domain::text::display_width(v).min(50));
-            sheet.write_string_with_format(r as u32 + 1, c as u16, v, &text_fmt).map_err(xe)?;
-        }
-    }
-    for (c, w) in widths.iter().enumerate() {
-        // ID numbers must stay text, or Excel shows them as 1.10105E+17.
-        sheet.set_column_format(c as u16, &text_fmt).map_err(xe)?;
-        sheet.set_column_width(c as u16, (*w + 2) as f64).map_err(xe)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(xe)?;
-    book.save_to_buffer().map_err(xe)
-}
-
 /// `GET /platform/roster-template.xlsx`: the columns the import expects, with one example.
 pub async fn template(me: CurrentUser) -> Result<Response, AppError> {
     me.require(&[Role::Officer])?;
@@ -506,7 +323,7 @@ pub async fn template(me: CurrentUser) -> Result<Response, AppError> {
     .map(String::from)
     .collect();
     let bytes = sheet_bytes("党员名册", &headers, &[example])?;
-    Ok(xlsx_response(bytes, "roster-template.xlsx", "%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"))
+    Ok(download::xlsx(bytes, "roster-template.xlsx", "党员名册模板.xlsx"))
 }
 
 /// `GET /platform/orgs/{id}/roster.xlsx`: the roster with personal data masked.
@@ -545,5 +362,5 @@ pub async fn export(State(st): State<AppState>, me: CurrentUser, Path(id): Path<
         &format!("{} rows", rows.len()),
     )
     .await?;
-    Ok(xlsx_response(bytes, "roster.xlsx", "%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C.xlsx"))
+    Ok(download::xlsx(bytes, "roster.xlsx", "党员名册.xlsx"))
 }

@@ -12,7 +12,7 @@ pub mod current;
 mod dashboard;
 mod diff;
 mod docx_import;
-mod media_upload;
+pub(crate) mod media_upload;
 pub mod nav;
 pub mod passwords;
 mod review_desk;

@@ -30,6 +30,12 @@ pub const MODULES: &[Module] = &[
         roles: &[Role::Officer],
     },
     Module {
+        href: "/platform/dues",
+        name: "党费收缴",
+        summary: "按月登记、年度汇总、少交免交审批与导出",
+        roles: &[Role::Officer],
+    },
+    Module {
         href: "/platform/transfers",
         name: "组织关系转接",
         summary: "介绍信开具、接收与回执",

@@ -11,16 +11,17 @@ use axum::{
 };
 use dangjian_domain::{
     clock,
-    dues::{ArrearsStatus, Category, RuleBook, can_back_pay, consecutive_unpaid_months},
+    dues::{Category, RuleBook, can_back_pay},
+    dues_statement::{MonthState, Totals},
     month::YearMonth,
     roles::Role,
 };
-use dangjian_store::{StoreError, dues, members};
+use dangjian_store::{StoreError, adjustments, dues, members};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::{Date, macros::format_description};
 
-use super::scope::Scope;
+use super::{dues_adjust, dues_ledger, scope::Scope};
 use crate::{
     AppError, AppState,
     admin::{
@@ -31,7 +32,7 @@ use crate::{
     },
 };
 
-fn today() -> Date {
+pub(super) fn today() -> Date {
     clock::from_micros(clock::now_micros()).date()
 }
 
@@ -60,6 +61,22 @@ struct DuesPage {
     categories: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
     today: String,
+    year: i32,
+    applications: Vec<Application>,
+    /// The account belongs to a 党委 above the branch and may approve 少交/免交.
+    can_decide: bool,
+}
+
+/// A 少交/免交 application as listed under the month's table.
+pub struct Application {
+    pub id: i64,
+    pub name: String,
+    pub what: String,
+    pub period: String,
+    pub discussed: String,
+    pub reason: String,
+    pub status: String,
+    pub pending: bool,
 }
 
 #[derive(Deserialize)]
@@ -67,7 +84,7 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
-fn branch(scope: &Scope, id: i64) -> Result<String, AppError> {
+pub(super) fn branch(scope: &Scope, id: i64) -> Result<String, AppError> {
     let o = scope.org(id)?;
     match dangjian_domain::orgs::OrgKind::from_code(&o.kind) {
         Some(k) if k.is_branch() => Ok(o.name.clone()),
@@ -84,62 +101,73 @@ async fn render(
 ) -> Result<Response, AppError> {
     let scope = Scope::of(st, me).await?;
     let org = branch(&scope, id)?;
-    let roster = members::in_orgs(&st.db, &[id]).await?;
-    let ids: Vec<i64> = roster.iter().map(|m| m.id).collect();
-    let bases = dues::bases_for(&st.db, &ids, &month.to_string()).await?;
-    let payments = dues::payments_for(&st.db, &ids).await?;
+    let ledger = dues_ledger::load(st, id).await?;
     let book = RuleBook::standard();
-    let (mut total_due, mut total_paid, mut unpaid) = (Decimal::ZERO, Decimal::ZERO, 0usize);
+    let mut totals = Totals::default();
     let mut rows = Vec::new();
-    for m in &roster {
-        let base = bases.iter().find(|b| b.0 == m.id);
-        let due = base.and_then(|(_, cat, b, _)| {
-            let cat = Category::from_code(cat)?;
-            book.monthly_due(cat, Decimal::from_str(b).ok()?, month).ok()
-        });
-        let paid_months: Vec<YearMonth> =
-            payments.iter().filter(|p| p.0 == m.id).filter_map(|p| p.1.parse().ok()).collect();
-        let this = payments.iter().find(|p| p.0 == m.id && p.1 == month.to_string());
-        if let Some(d) = due {
-            total_due += d;
-        }
-        if let Some(p) = this {
-            total_paid += Decimal::from_str(&p.2).unwrap_or_default();
-        } else if due.is_some() {
-            unpaid += 1;
-        }
-        let start = base.and_then(|b| b.3.parse::<YearMonth>().ok()).unwrap_or(month);
-        let streak = consecutive_unpaid_months(&paid_months, month, start);
+    for m in &ledger {
+        let line = m.line(&book, month);
+        totals.add(&line);
+        let base = dangjian_domain::dues_statement::base_in(&m.bases, month);
         rows.push(Row {
             id: m.id,
             name: m.name.clone(),
-            category: base
-                .and_then(|b| Category::from_code(&b.1))
-                .map(|c| c.name().to_owned())
-                .unwrap_or_else(|| "未核定".into()),
-            base: base.map(|b| b.2.clone()).unwrap_or_default(),
-            due: due.map(|d| format!("{d:.2}")).unwrap_or_else(|| "—".into()),
-            paid: this.map(|p| format!("{} 元（{}，{}）", p.2, p.3, p.4)).unwrap_or_else(|| "未交".into()),
-            arrears: if base.is_none() {
-                String::new()
-            } else {
-                ArrearsStatus::from_unpaid(streak).warning().unwrap_or_default()
+            category: m.category(month).map(|c| c.name().to_owned()).unwrap_or_else(|| "未核定".into()),
+            base: base.map(|b| format!("{:.2}", b.base)).unwrap_or_default(),
+            due: match (line.assessed, line.owed) {
+                (Some(a), Some(o)) if line.adjusted => {
+                    format!("{o:.2}（原 {a:.2}，经批准{}）", if o.is_zero() { "免交" } else { "少交" })
+                }
+                (_, Some(o)) => format!("{o:.2}"),
+                _ => "—".into(),
             },
+            paid: match (m.payments.get(&month), line.state) {
+                (Some(p), _) => format!("{:.2} 元（{}，{}）", p.amount, p.paid_on, p.method),
+                (None, MonthState::Exempt) => "免交".into(),
+                (None, MonthState::NotAssessed) => "—".into(),
+                (None, _) => "未交".into(),
+            },
+            arrears: if base.is_none() { String::new() } else { m.arrears(&book, month).warning().unwrap_or_default() },
         });
     }
+    let names: std::collections::HashMap<i64, &str> = ledger.iter().map(|m| (m.id, m.name.as_str())).collect();
+    let applications = adjustments::in_org(&st.db, id)
+        .await?
+        .into_iter()
+        .map(|a| Application {
+            name: names.get(&a.member_id).copied().unwrap_or("").to_owned(),
+            what: match (a.kind.as_str(), a.monthly_amount.as_deref()) {
+                ("reduce", Some(amount)) => format!("少交，每月 {amount} 元"),
+                _ => "免交".to_owned(),
+            },
+            period: format!("{} 至 {}", a.from_month, a.through_month),
+            status: match a.status.as_str() {
+                "approved" => format!("已批准（{}，{}）", a.approver, a.decided_on.clone().unwrap_or_default()),
+                "rejected" => format!("未批准（{}）", a.decision_note),
+                _ => "待上级党委审批".to_owned(),
+            },
+            pending: a.status == "pending",
+            discussed: a.branch_discussed_on.clone(),
+            reason: a.reason.clone(),
+            id: a.id,
+        })
+        .collect();
     let page = DuesPage {
         title: "党费",
         page: Frame::for_user(me),
         org_id: id,
         org,
         month: month.to_string(),
+        year: month.year(),
         rows,
-        total_due: format!("{total_due:.2}"),
-        total_paid: format!("{total_paid:.2}"),
-        unpaid,
+        total_due: format!("{:.2}", totals.owed),
+        total_paid: format!("{:.2}", totals.paid),
+        unpaid: totals.unpaid_lines,
         categories: Category::ALL.iter().map(|c| (c.code(), c.name())).collect(),
         errors,
         today: today().format(format_description!("[year]-[month]-[day]")).unwrap_or_default(),
+        applications,
+        can_decide: scope.is_above(id),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -158,7 +186,8 @@ pub async fn page(
     render(&st, &me, id, month, vec![]).await
 }
 
-/// `POST /platform/orgs/{id}/dues/base` and `/dues/pay`.
+/// `POST /platform/orgs/{id}/dues/base`, `/dues/pay`, and the 少交/免交 actions
+/// `/dues/apply`, `/dues/approve`, `/dues/reject`.
 pub async fn act(
     State(st): State<AppState>,
     me: CurrentUser,
@@ -171,6 +200,16 @@ pub async fn act(
     let pairs = form_pairs(&body);
     let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
     let month: YearMonth = get("month").parse().unwrap_or_else(|_| YearMonth::of(today()));
+    let adjustment = match action.as_str() {
+        "apply" => Some(dues_adjust::apply(&st, &me, id, &get).await?),
+        "approve" | "reject" => Some(dues_adjust::decide(&st, &me, &scope, id, action == "approve", &get).await?),
+        _ => None,
+    };
+    match adjustment {
+        Some(Ok(())) => return Ok(Redirect::to(&format!("/platform/orgs/{id}/dues?month={month}")).into_response()),
+        Some(Err(msg)) => return render(&st, &me, id, month, vec![msg]).await,
+        None => {}
+    }
     let member: Option<i64> = get("member_id").parse().ok();
     let roster = members::in_orgs(&st.db, &[id]).await?;
     let Some(member) = member.filter(|m| roster.iter().any(|r| r.id == *m)) else {

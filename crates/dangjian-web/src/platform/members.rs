@@ -29,6 +29,8 @@ struct MemberPage {
     page: Frame,
     m: members::Member,
     org: String,
+    /// The 党小组, if the member is placed in one.
+    group: String,
     status: &'static str,
     id_number: String,
     phone: String,
@@ -78,6 +80,10 @@ async fn render(st: &AppState, me: &CurrentUser, id: i64, reveal: bool) -> Resul
         (masked_id(st, &m.id_number_enc), masked_phone(st, &m.phone_enc))
     };
     let org = orgs::get(&st.db, m.org_id).await.map(|o| o.name).unwrap_or_default();
+    let group = match m.group_id {
+        Some(g) => orgs::get(&st.db, g).await.map(|o| o.name).unwrap_or_default(),
+        None => String::new(),
+    };
     let steps = members::steps(&st.db, id).await?.into_iter().map(|(code, date)| (date, step_name(&code))).collect();
     let branch_members = if officer {
         members::in_orgs(&st.db, &[m.org_id])
@@ -109,6 +115,7 @@ async fn render(st: &AppState, me: &CurrentUser, id: i64, reveal: bool) -> Resul
         page: Frame::for_user(me),
         status: stage_name(&m.status),
         org,
+        group,
         id_number,
         phone,
         revealed: reveal,

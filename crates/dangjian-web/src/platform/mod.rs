@@ -1,8 +1,15 @@
 //! The 智慧党建 platform (`/platform`): organisations and members so far. Pages use the
 //! backend's frame and sign-in; every handler checks the account's scope.
 
+mod download;
 mod dues;
+mod dues_adjust;
+mod dues_ledger;
+mod dues_year;
+mod meeting_record;
 mod meetings;
+mod member_check;
+mod member_form;
 mod members;
 mod org_edit;
 mod orgs;
@@ -25,8 +32,47 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/me"),
     ("GET", "/platform/compliance"),
     ("GET", "/platform/compliance.xlsx"),
+    ("GET", "/platform/dues"),
+    ("GET", "/platform/dues.xlsx"),
     ("GET", "/platform/transfers"),
 ];
+
+/// Platform routes that take identifiers, for the walk that opens each one with another
+/// branch's identifiers (`{id}` is an organisation, member, meeting or transfer by the
+/// path's first segment; `{file}` a meeting attachment; `{action}` every action).
+pub const ID_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/platform/orgs/{id}"),
+    ("GET", "/platform/orgs/{id}/new"),
+    ("POST", "/platform/orgs/{id}/new"),
+    ("GET", "/platform/orgs/{id}/edit"),
+    ("POST", "/platform/orgs/{id}/edit"),
+    ("GET", "/platform/members/{id}"),
+    ("GET", "/platform/members/{id}/edit"),
+    ("POST", "/platform/members/{id}/edit"),
+    ("GET", "/platform/orgs/{id}/members/new"),
+    ("POST", "/platform/orgs/{id}/members/new"),
+    ("POST", "/platform/members/{id}/reveal"),
+    ("POST", "/platform/members/{id}/steps"),
+    ("GET", "/platform/orgs/{id}/meetings"),
+    ("POST", "/platform/orgs/{id}/meetings"),
+    ("GET", "/platform/orgs/{id}/meetings/new"),
+    ("GET", "/platform/meetings/{id}"),
+    ("POST", "/platform/meetings/{id}/files"),
+    ("GET", "/platform/meetings/{id}/files/{file}"),
+    ("GET", "/platform/orgs/{id}/dues"),
+    ("POST", "/platform/orgs/{id}/dues/{action}"),
+    ("GET", "/platform/orgs/{id}/dues/year"),
+    ("GET", "/platform/orgs/{id}/dues/year.xlsx"),
+    ("GET", "/platform/orgs/{id}/import"),
+    ("POST", "/platform/orgs/{id}/import"),
+    ("POST", "/platform/orgs/{id}/import/commit"),
+    ("GET", "/platform/orgs/{id}/roster.xlsx"),
+    ("POST", "/platform/members/{id}/transfer"),
+    ("POST", "/platform/transfers/{id}/{action}"),
+];
+
+/// Platform routes without identifiers.
+pub const PLAIN_ROUTES: &[(&str, &str)] = &[("GET", "/platform/roster-template.xlsx")];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,13 +82,25 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/orgs/{id}/new", get(org_edit::new_form).post(org_edit::create))
         .route("/platform/orgs/{id}/edit", get(org_edit::edit_form).post(org_edit::update))
         .route("/platform/members/{id}", get(members::page))
+        .route("/platform/members/{id}/edit", get(member_form::edit_form).post(member_form::update))
+        .route("/platform/orgs/{id}/members/new", get(member_form::new_form).post(member_form::create))
         .route("/platform/members/{id}/reveal", post(members::reveal))
         .route("/platform/me", get(members::me))
         .route("/platform/members/{id}/steps", post(steps::add))
         .route("/platform/orgs/{id}/meetings", get(meetings::page).post(meetings::create))
         .route("/platform/orgs/{id}/meetings/new", get(meetings::new_form))
+        .route("/platform/meetings/{id}", get(meeting_record::page))
+        .route(
+            "/platform/meetings/{id}/files",
+            post(meeting_record::upload).layer(axum::extract::DefaultBodyLimit::max(meeting_record::MAX_BODY)),
+        )
+        .route("/platform/meetings/{id}/files/{file}", get(meeting_record::download_file))
         .route("/platform/orgs/{id}/dues", get(dues::page))
         .route("/platform/orgs/{id}/dues/{action}", post(dues::act))
+        .route("/platform/orgs/{id}/dues/year", get(dues_year::branch_year))
+        .route("/platform/orgs/{id}/dues/year.xlsx", get(dues_year::branch_year_xlsx))
+        .route("/platform/dues", get(dues_year::overview))
+        .route("/platform/dues.xlsx", get(dues_year::overview_xlsx))
         .route("/platform/orgs/{id}/import", get(roster::form).post(roster::preview))
         .route("/platform/orgs/{id}/import/commit", post(roster::commit))
         .route("/platform/orgs/{id}/roster.xlsx", get(roster::export))
@@ -52,4 +110,24 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/transfers/{id}/{action}", post(transfers::act))
         .route("/platform/compliance", get(meetings::compliance))
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every path registered in [`routes`] is listed in [`ROUTES`], [`PLAIN_ROUTES`] or
+    /// [`ID_ROUTES`], so the scope walk cannot miss a route added later.
+    #[test]
+    fn every_registered_route_is_listed_for_the_walks() {
+        let source = include_str!("mod.rs");
+        let body = source.split("pub fn routes()").nth(1).unwrap().split("#[cfg(test)]").next().unwrap();
+        let registered: Vec<&str> = body.split("\"/platform").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+        assert!(registered.len() > 20, "{registered:?}");
+        for tail in registered {
+            let path = format!("/platform{tail}");
+            let listed = ROUTES.iter().chain(PLAIN_ROUTES).chain(ID_ROUTES).any(|(_, p)| *p == path);
+            assert!(listed, "{path} is registered but not listed in ROUTES, PLAIN_ROUTES or ID_ROUTES");
+        }
+    }
 }

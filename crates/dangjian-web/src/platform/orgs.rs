@@ -82,6 +82,7 @@ pub async fn tree(State(st): State<AppState>, me: CurrentUser) -> Result<Respons
     let scope = Scope::of(&st, &me).await?;
     let Some(root) = scope.root else { return Err(AppError::Forbidden) };
     let counts = members::counts(&st.db).await?;
+    let group_counts = members::group_counts(&st.db).await?;
     let found = issues(&st, &scope).await?;
     let mut rows = Vec::new();
     // Depth-first from the account's root, children in their configured order.
@@ -94,7 +95,12 @@ pub async fn tree(State(st): State<AppState>, me: CurrentUser) -> Result<Respons
             depth,
             name: o.name.clone(),
             kind: OrgKind::from_code(&o.kind).map(|k| k.name()).unwrap_or("其他"),
-            members: counts.iter().filter(|(org, _, _)| subtree.contains(org)).map(|(_, _, n)| n).sum(),
+            // Members belong to their branch; a 党小组 counts those placed in it.
+            members: if OrgKind::from_code(&o.kind) == Some(OrgKind::Group) {
+                group_counts.iter().find(|(g, _)| *g == id).map_or(0, |(_, n)| *n)
+            } else {
+                counts.iter().filter(|(org, _, _)| subtree.contains(org)).map(|(_, _, n)| n).sum()
+            },
             issues: found
                 .iter()
                 .find(|(i, _)| *i == id)
@@ -111,6 +117,8 @@ pub async fn tree(State(st): State<AppState>, me: CurrentUser) -> Result<Respons
 
 pub struct MemberRow {
     pub id: i64,
+    /// The 党小组 the member is placed in, if any.
+    pub group: String,
     pub name: String,
     pub gender: String,
     pub status: &'static str,
@@ -163,10 +171,16 @@ pub async fn page(State(st): State<AppState>, me: CurrentUser, Path(id): Path<i6
     let scope = Scope::of(&st, &me).await?;
     let org = scope.org(id)?.clone();
     let found = issues(&st, &scope).await?;
-    let rows = members::in_orgs(&st.db, &[id])
-        .await?
+    let is_group = OrgKind::from_code(&org.kind) == Some(OrgKind::Group);
+    let roster = if is_group { members::in_group(&st.db, id).await? } else { members::in_orgs(&st.db, &[id]).await? };
+    let group_name = |g: Option<i64>| {
+        g.and_then(|g| scope.all_orgs.iter().find(|o| o.id == g)).map(|o| o.name.clone()).unwrap_or_default()
+    };
+    let group_counts = members::group_counts(&st.db).await?;
+    let rows = roster
         .into_iter()
         .map(|m| MemberRow {
+            group: group_name(m.group_id),
             id: m.id,
             id_masked: masked_id(&st, &m.id_number_enc),
             phone_masked: masked_phone(&st, &m.phone_enc),
@@ -195,7 +209,15 @@ pub async fn page(State(st): State<AppState>, me: CurrentUser, Path(id): Path<i6
             .find(|(i, _)| *i == id)
             .map(|(_, v)| v.iter().map(|x| x.to_string()).collect())
             .unwrap_or_default(),
-        children: scope.all_orgs.iter().filter(|c| c.parent_id == Some(id)).map(|c| (c.id, c.name.clone())).collect(),
+        children: scope
+            .all_orgs
+            .iter()
+            .filter(|c| c.parent_id == Some(id))
+            .map(|c| {
+                let n = group_counts.iter().find(|(g, _)| *g == c.id).map(|(_, n)| format!("（{n} 人）"));
+                (c.id, format!("{}{}", c.name, n.unwrap_or_default()))
+            })
+            .collect(),
         rows,
         id,
         is_branch: OrgKind::from_code(&org.kind).is_some_and(|k| k.is_branch()),

@@ -39,4 +39,16 @@ impl Scope {
         }
         self.all_orgs.iter().find(|o| o.id == id).ok_or(AppError::NotFound)
     }
+
+    /// The organisation is in reach and the account sits above it (a 党委 over a 支部):
+    /// the level that approves what the organisation itself asked for.
+    pub fn is_above(&self, id: i64) -> bool {
+        self.orgs.contains(&id) && self.root.is_some_and(|root| root != id)
+    }
+
+    /// The name of the organisation the account is bound to.
+    pub fn root_name(&self) -> Option<&str> {
+        let root = self.root?;
+        self.all_orgs.iter().find(|o| o.id == root).map(|o| o.name.as_str())
+    }
 }

@@ -28,12 +28,29 @@ impl<'a> Client<'a> {
     }
 
     pub async fn send(&mut self, method: &str, uri: &str, form: Option<&str>, extra: &[(&str, &str)]) -> Response {
+        let content_type = form.map(|_| "application/x-www-form-urlencoded");
+        self.send_body(method, uri, content_type, form.unwrap_or("").as_bytes().to_vec(), extra).await
+    }
+
+    /// Sends any body (a multipart upload, say) with the session cookie.
+    pub async fn send_bytes(&mut self, method: &str, uri: &str, content_type: &str, body: Vec<u8>) -> Response {
+        self.send_body(method, uri, Some(content_type), body, &[]).await
+    }
+
+    async fn send_body(
+        &mut self,
+        method: &str,
+        uri: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        extra: &[(&str, &str)],
+    ) -> Response {
         let mut req = Request::builder().method(method).uri(uri).header("host", "localhost");
         if let Some(c) = &self.cookie {
             req = req.header("cookie", c.as_str());
         }
-        if form.is_some() {
-            req = req.header("content-type", "application/x-www-form-urlencoded");
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
             if !extra.iter().any(|(k, _)| *k == "sec-fetch-site") {
                 req = req.header("sec-fetch-site", "same-origin");
             }
@@ -41,7 +58,7 @@ impl<'a> Client<'a> {
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
-        let mut req = req.body(Body::from(form.unwrap_or("").to_owned())).unwrap();
+        let mut req = req.body(Body::from(body)).unwrap();
         req.extensions_mut().insert(ConnectInfo(self.ip));
         let resp = self.app.router.clone().oneshot(req).await.unwrap();
         if let Some(sc) = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
@@ -93,4 +110,17 @@ pub async fn account(app: &App, name: &str, roles: &[&str], channels: &[i64], re
     )
     .await
     .unwrap()
+}
+
+/// A `multipart/form-data` body with one file field: (content type, body).
+pub fn multipart(field: &str, filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----dangjian-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

@@ -1,0 +1,188 @@
+//! The scope walk: a branch secretary and a plain member open every platform route that
+//! takes an identifier, with identifiers from another branch (its organisation, member,
+//! meeting, attachment, transfer, 少交/免交 application), by GET and by POST with a body
+//! that names the other branch's records. Every answer must be 403 or 404, and nothing may
+//! be written. `platform::ID_ROUTES` is checked against the router's source by a unit test,
+//! so a route added later is walked too.
+
+mod support;
+
+use axum::http::StatusCode;
+use dangjian_store::{
+    Db, adjustments, meetings,
+    orgs::{self, NewOrg},
+    transfers,
+};
+use dangjian_web::platform::ID_ROUTES;
+use support::{
+    apps,
+    client::{Client, PW, account},
+    tree::tree,
+};
+
+const TABLES: &[&str] = &[
+    "organisations",
+    "members",
+    "member_steps",
+    "org_committee",
+    "meetings",
+    "meeting_attendance",
+    "meeting_files",
+    "dues_bases",
+    "dues_payments",
+    "dues_adjustments",
+    "transfers",
+    "pending_imports",
+];
+
+async fn counts(db: &Db) -> Vec<(String, i64, String)> {
+    let mut out = Vec::new();
+    for t in TABLES {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}"));
+        let n: i64 = dangjian_store::on_pool!(db, |p| sqlx::query_scalar(sql).fetch_one(p).await).unwrap();
+        out.push((t.to_string(), n, String::new()));
+    }
+    // Updates leave counts alone: watch the other branch's records too.
+    let sql = "SELECT COALESCE(MAX(updated_at), 0) FROM members";
+    let touched: i64 = dangjian_store::on_pool!(db, |p| sqlx::query_scalar(sql).fetch_one(p).await).unwrap();
+    let status: Vec<String> =
+        dangjian_store::on_pool!(db, |p| sqlx::query_scalar("SELECT status FROM transfers ORDER BY id")
+            .fetch_all(p)
+            .await)
+        .unwrap();
+    let adj: Vec<String> =
+        dangjian_store::on_pool!(db, |p| sqlx::query_scalar("SELECT status FROM dues_adjustments ORDER BY id")
+            .fetch_all(p)
+            .await)
+        .unwrap();
+    out.push(("members.updated_at".into(), touched, String::new()));
+    out.push(("transfer statuses".into(), 0, status.join(",")));
+    out.push(("adjustment statuses".into(), 0, adj.join(",")));
+    out
+}
+
+#[tokio::test]
+async fn every_platform_route_refuses_another_branchs_identifiers() {
+    for app in apps().await {
+        let l = app.label();
+        let db = app.db();
+        let t = tree(&app).await;
+        let branch_c = orgs::insert(
+            db,
+            &NewOrg {
+                parent_id: Some(t.committee),
+                kind: "branch".into(),
+                name: "第三党支部".into(),
+                ..Default::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let b_member = t.b_members[0];
+        let above = account(&app, "jiguan", &["officer"], &[], 0).await;
+        dangjian_store::users::set_platform_binding(db, above, Some(t.committee), None).await.unwrap();
+        let meeting = meetings::insert(
+            db,
+            &meetings::NewMeeting {
+                org_id: t.branch_b,
+                kind: "branch_general_meeting".into(),
+                held_on: "2024-03-01".into(),
+                topic: "第二支部党员大会".into(),
+                attendance: vec![(b_member, true, String::new())],
+                ..Default::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let file =
+            meetings::add_file(db, meeting, "签到表.pdf", "application/pdf", b"%PDF-1.4 test", above, 0).await.unwrap();
+        let transfer = transfers::create(db, b_member, t.branch_b, branch_c, "2024-03-01", "2024-05-30", "", above, 0)
+            .await
+            .unwrap();
+        let adjustment = adjustments::insert(
+            db,
+            &adjustments::NewAdjustment {
+                member_id: b_member,
+                kind: "exempt".into(),
+                monthly_amount: None,
+                from_month: "2024-01".into(),
+                through_month: "2024-06".into(),
+                branch_discussed_on: "2024-01-05".into(),
+                reason: "困难".into(),
+            },
+            above,
+            0,
+        )
+        .await
+        .unwrap();
+
+        let sec = account(&app, "sec_a", &["officer"], &[], 0).await;
+        dangjian_store::users::set_platform_binding(db, sec, Some(t.branch_a), None).await.unwrap();
+        let own = account(&app, "zhangsan", &["member"], &[], 0).await;
+        dangjian_store::users::set_platform_binding(db, own, None, Some(t.a_members[0])).await.unwrap();
+
+        // A body naming the other branch's records in every field a handler might read.
+        let body = format!(
+            "member_id={b_member}&adjustment_id={adjustment}&category=in_service&base=5000&month=2024-03&amount=25\
+             &paid_on=2024-03-05&method=x&kind=exempt&from_month=2024-01&through_month=2024-02\
+             &branch_discussed_on=2024-01-01&reason=x&note=x&name=%E6%B5%8B&id_number=110105199003071239\
+             &step=apply&on_date=2024-01-01&to_org={branch_c}&topic=x&held_on=2024-03-01&present={b_member}\
+             &token=x&group_id={}&parent_id={}",
+            t.branch_b, t.branch_b
+        );
+        let id_for = |path: &str| -> i64 {
+            if path.starts_with("/platform/orgs/") {
+                t.branch_b
+            } else if path.starts_with("/platform/members/") {
+                b_member
+            } else if path.starts_with("/platform/meetings/") {
+                meeting
+            } else {
+                transfer
+            }
+        };
+        let actions = ["base", "pay", "apply", "approve", "reject", "dispatch", "receive", "receipt", "cancel"];
+        let before = counts(db).await;
+        for user in ["sec_a", "zhangsan"] {
+            let mut c = Client::new(&app);
+            assert_eq!(c.login(user, PW).await.status, StatusCode::SEE_OTHER, "{l}");
+            let mut walked = 0;
+            for (method, path) in ID_ROUTES {
+                let with_ids = path.replace("{id}", &id_for(path).to_string()).replace("{file}", &file.to_string());
+                let uris: Vec<String> = if with_ids.contains("{action}") {
+                    actions.iter().map(|a| with_ids.replace("{action}", a)).collect()
+                } else {
+                    vec![with_ids]
+                };
+                for uri in uris {
+                    let bodies: &[&str] = if *method == "POST" { &["", &body] } else { &[""] };
+                    for b in bodies {
+                        let r = c.send(method, &uri, (*method == "POST").then_some(*b), &[]).await;
+                        assert!(
+                            r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN,
+                            "{l}: {user} {method} {uri} with body {:?} answered {}",
+                            &b[..b.len().min(40)],
+                            r.status
+                        );
+                        walked += 1;
+                    }
+                }
+            }
+            assert!(walked > 40, "{l}: only {walked} requests");
+        }
+        assert_eq!(counts(db).await, before, "{l}: the walk changed data");
+        // The identifiers were real: the committee's officer reaches them.
+        let mut c = Client::new(&app);
+        c.login("jiguan", PW).await;
+        for uri in [
+            format!("/platform/orgs/{}", t.branch_b),
+            format!("/platform/members/{b_member}"),
+            format!("/platform/meetings/{meeting}"),
+            format!("/platform/meetings/{meeting}/files/{file}"),
+        ] {
+            assert_eq!(c.get(&uri).await.status, StatusCode::OK, "{l}: {uri}");
+        }
+    }
+}

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod clock;
 pub mod dues;
+pub mod eval;
 pub mod lockout;
 pub mod meetings;
 pub mod members;

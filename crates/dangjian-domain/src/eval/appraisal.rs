@@ -152,8 +152,9 @@ pub fn tally(participants: &[Participant], ballots: &[AppraisalBallot]) -> Resul
             let votes = c.iter().sum();
             let most = c.iter().copied().max().unwrap_or(0);
             // ALL runs best to worst, so the last grade with the most votes is the lower one.
-            let plurality = (most > 0)
-                .then(|| AppraisalGrade::ALL.into_iter().zip(c).filter(|(_, n)| *n == most).map(|(g, _)| g).next_back());
+            let plurality = (most > 0).then(|| {
+                AppraisalGrade::ALL.into_iter().zip(c).filter(|(_, n)| *n == most).map(|(g, _)| g).next_back()
+            });
             Tally { member: p.member, counts: c, votes, plurality: plurality.flatten() }
         })
         .collect())

@@ -237,7 +237,8 @@ impl std::error::Error for PointsError {}
 
 /// The points an event earns given the ledger so far, clipped to the rule's caps. Caps
 /// count net points of the same member and action in the period (a reversed entry frees
-/// its room again).
+/// its room again). `ledger` may be the whole ledger or only this member's entries of the
+/// event's year: nothing else is read.
 pub fn grant(catalogue: &Catalogue, ledger: &[LedgerEntry], event: &PointEvent) -> Result<Grant, PointsError> {
     let rule = catalogue.rule(&event.action).ok_or_else(|| PointsError::UnknownAction(event.action.clone()))?;
     if event.quantity <= Decimal::ZERO {

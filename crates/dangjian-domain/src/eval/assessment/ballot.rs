@@ -16,7 +16,8 @@ use super::scheme::{Scheme, SubjectId};
 pub enum Mark {
     /// The index of a grade in the scheme's scale (0 = best).
     Level(u8),
-    /// Points entered directly, for groups that accept them (线下 inspection scores).
+    /// Points entered directly, for groups that accept them (线下 inspection scores), at
+    /// most two decimals, within 0..=the scale's top points.
     Points(Decimal),
 }
 
@@ -159,7 +160,7 @@ pub(crate) fn check(
                 Mark::Points(_) if !group.accepts_points => {
                     return Err(BallotError::PointsNotAccepted { group: group.name.clone() });
                 }
-                Mark::Points(p) if *p < Decimal::ZERO || *p > max_points => {
+                Mark::Points(p) if *p < Decimal::ZERO || *p > max_points || p.normalize().scale() > 2 => {
                     return Err(BallotError::PointsOutOfRange(*p));
                 }
                 _ => {}

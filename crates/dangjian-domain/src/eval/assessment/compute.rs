@@ -65,6 +65,19 @@ pub struct SubjectResult {
 }
 
 impl SubjectResult {
+    /// The year-end contributions summed per source (内部 / 群众 / 线下), for a page that
+    /// shows how much each kind of evaluation weighed.
+    pub fn by_source(&self) -> Vec<(Source, Decimal)> {
+        let mut out: Vec<(Source, Decimal)> = Vec::new();
+        for g in self.groups.iter().filter(|g| g.mean.is_some()) {
+            match out.iter_mut().find(|(s, _)| *s == g.source) {
+                Some((_, total)) => *total += g.contribution,
+                None => out.push((g.source, g.contribution)),
+            }
+        }
+        out
+    }
+
     /// Whether a quota moved the subject below the band its score reaches.
     pub fn moved_by_quota(&self) -> bool {
         self.band != self.band_by_score

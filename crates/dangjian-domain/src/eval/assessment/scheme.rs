@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::eval::{ConfigError, Ratio};
 
+/// The most decimals a weight or a scale's points may have.
+pub const MAX_WEIGHT_DECIMALS: u32 = 6;
+
 /// A subject's id as stored (a branch, a member or a leading cadre).
 pub type SubjectId = i64;
 
@@ -330,6 +333,19 @@ impl Scheme {
         unique("groups", self.groups.iter().map(|g| g.code.as_str()))?;
         unique("scale", self.scale.iter().map(|l| l.code.as_str()))?;
         unique("bands", self.bands.iter().map(|b| b.code.as_str()))?;
+        // Weights with few decimals keep every sum in the computation exact, which is what
+        // makes the result independent of ballot order.
+        let precise = |field: &str, ws: Vec<Decimal>| {
+            if ws.iter().any(|w| w.normalize().scale() > MAX_WEIGHT_DECIMALS) {
+                Err(ConfigError::new(field, format!("权重最多 {MAX_WEIGHT_DECIMALS} 位小数")))
+            } else {
+                Ok(())
+            }
+        };
+        precise("indicators", self.indicators.iter().map(|i| i.weight).collect())?;
+        precise("groups", self.groups.iter().map(|g| g.weight).collect())?;
+        precise("scale", self.scale.iter().map(|l| l.points).collect())?;
+        precise("familiarity", self.familiarity.iter().flatten().map(|f| f.weight).collect())?;
         positive("indicators", self.indicators.iter().map(|i| i.weight).collect())?;
         positive("groups", self.groups.iter().map(|g| g.weight).collect())?;
         if self.scale.iter().any(|l| l.points < Decimal::ZERO) {

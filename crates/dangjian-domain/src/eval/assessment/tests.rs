@@ -83,6 +83,20 @@ fn worked_example_with_familiarity_and_a_missing_group() {
     assert!(s1.moved_by_quota());
     assert_eq!(r.band_counts, [0, 2, 0, 0]);
     assert_eq!((r.turnout[MEMBERS].ballots, r.turnout[SERVED].ballots), (3, 1));
+    // Subject 2 per source: 内部 = 0.2×80 + 0.4×80 = 48, 群众 = 0.4×80 = 32.
+    assert_eq!(s2.by_source(), [(Source::Internal, d("48")), (Source::Public, d("32"))]);
+}
+
+#[test]
+fn weights_and_points_keep_few_decimals() {
+    let mut s = two_indicator_scheme(vec![1]);
+    s.indicators[0].weight = d("0.3333333");
+    assert!(s.validate().is_err());
+    s.indicators[0].weight = d("0.333333000");
+    assert!(s.validate().is_ok(), "trailing zeros do not count");
+    let p = points_scheme(vec![1]);
+    let b = ballot(0, None, vec![line(1, &[Mark::Points(d("80.125"))])]);
+    assert_eq!(validate_ballot(&p, &b), Err(BallotError::PointsOutOfRange(d("80.125"))));
 }
 
 #[test]

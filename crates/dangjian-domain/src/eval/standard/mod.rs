@@ -249,16 +249,25 @@ pub struct SheetEntry {
 /// A sheet that cannot be scored; the message is shown as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SheetError {
+    /// The standard itself is unusable (caught when it is saved; checked again here).
+    Standard(ConfigError),
     UnknownItem(String),
     Duplicate(String),
     Missing(String),
-    WrongInput { item: String, expected: &'static str },
-    OutOfRange { item: String, max: Decimal },
+    WrongInput {
+        item: String,
+        expected: &'static str,
+    },
+    OutOfRange {
+        item: String,
+        max: Decimal,
+    },
 }
 
 impl fmt::Display for SheetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            SheetError::Standard(e) => write!(f, "评分标准设置有误：{e}"),
             SheetError::UnknownItem(c) => write!(f, "标准中没有指标 {c}"),
             SheetError::Duplicate(c) => write!(f, "指标 {c} 填写了两次"),
             SheetError::Missing(c) => write!(f, "指标 {c} 尚未评分"),
@@ -332,6 +341,7 @@ impl SheetScore {
 /// is part of the record); a bonus item without one earns nothing and a veto item without
 /// one did not fire.
 pub fn score_sheet(standard: &Standard, entries: &[SheetEntry]) -> Result<SheetScore, SheetError> {
+    standard.validate().map_err(SheetError::Standard)?;
     let mut by_code: BTreeMap<&str, &SheetEntry> = BTreeMap::new();
     for e in entries {
         if standard.item(&e.item).is_none() {

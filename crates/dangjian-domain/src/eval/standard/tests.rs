@@ -126,6 +126,9 @@ fn sheet_errors_are_refused() {
     let mut entries = sheet("1");
     entries.push(manual("nope", "0"));
     assert_eq!(score_sheet(&s, &entries), Err(SheetError::UnknownItem("nope".into())));
+    let mut broken = default_standard();
+    broken.bands.model_min = d("70");
+    assert!(matches!(score_sheet(&broken, &sheet("1")), Err(SheetError::Standard(_))));
 }
 
 #[test]

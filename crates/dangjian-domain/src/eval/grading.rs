@@ -343,6 +343,19 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    pub const ALL: [CheckKind; 2] = [CheckKind::Annual, CheckKind::SpotCheck];
+
+    pub fn from_code(code: &str) -> Option<CheckKind> {
+        CheckKind::ALL.into_iter().find(|v| v.code() == code)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CheckKind::Annual => "annual",
+            CheckKind::SpotCheck => "spot_check",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             CheckKind::Annual => "年度考评",

@@ -127,6 +127,30 @@ mod tests {
     }
 
     #[test]
+    fn stored_codes_round_trip() {
+        macro_rules! round_trip {
+            ($($t:ty),*) => {$(
+                for v in <$t>::ALL {
+                    assert_eq!(<$t>::from_code(v.code()), Some(v), "{}", v.code());
+                }
+            )*};
+        }
+        round_trip!(
+            grading::Grade,
+            grading::CheckKind,
+            standard::ItemKind,
+            standard::AutoSource,
+            appraisal::AppraisalGrade,
+            assessment::SubjectKind,
+            assessment::Source,
+            assessment::SchemeState
+        );
+        for s in [points::Sign::Award, points::Sign::Deduct] {
+            assert_eq!(points::Sign::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
     fn thirds_sum_to_exactly_one() {
         let w = renormalise(&[Decimal::ONE, Decimal::ONE, Decimal::ONE]).unwrap();
         assert_eq!(w.iter().copied().sum::<Decimal>(), Decimal::ONE);

@@ -30,6 +30,26 @@ pub enum Sign {
     Deduct,
 }
 
+impl Sign {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sign::Award => "award",
+            Sign::Deduct => "deduct",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Sign> {
+        [Sign::Award, Sign::Deduct].into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sign::Award => "加分",
+            Sign::Deduct => "扣分",
+        }
+    }
+}
+
 /// One action type of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointRule {

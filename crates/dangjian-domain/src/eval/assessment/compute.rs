@@ -39,6 +39,9 @@ pub struct GroupResult {
     pub effective_weight: Decimal,
     /// `effective_weight × mean`, two decimals.
     pub contribution: Decimal,
+    /// The familiarity-weighted mean points per indicator (scheme order), two decimals;
+    /// empty when the group has no mean.
+    pub indicator_means: Vec<Decimal>,
 }
 
 /// One subject's result.
@@ -48,6 +51,9 @@ pub struct SubjectResult {
     pub groups: Vec<GroupResult>,
     /// The ballots' score (年底), two decimals.
     pub year_end: Option<Decimal>,
+    /// Per indicator (scheme order), the group means combined with the same renormalised
+    /// weights as the year-end score, two decimals: where the subject is strong or weak.
+    pub indicators: Vec<Decimal>,
     /// The daily score given (日常), when the scheme combines periods.
     pub daily: Option<Decimal>,
     /// The final score, two decimals; `None` when there is nothing to score.
@@ -133,6 +139,8 @@ impl std::error::Error for ComputeError {}
 struct Line {
     weighted: Decimal,
     familiarity: Decimal,
+    /// Where this line's points per indicator start in the shared points buffer.
+    start: usize,
 }
 
 #[derive(Default)]
@@ -171,6 +179,9 @@ pub fn compute(
     let points: Vec<Decimal> = scheme.scale.iter().map(|l| l.points).collect();
     let weights: Vec<Decimal> = scheme.indicators.iter().map(|i| i.weight).collect();
     let weight_sum: Decimal = weights.iter().copied().sum();
+    let n_ind = weights.len();
+    // Every valid line's points per indicator, in one buffer instead of a Vec per line.
+    let mut line_points: Vec<Decimal> = Vec::new();
 
     for (bi, b) in ballots.iter().enumerate() {
         let verdict = ballot::check(scheme, &sorted, b).map_err(|error| ComputeError::Ballot { index: bi, error })?;
@@ -190,18 +201,17 @@ pub fn compute(
             _ => Decimal::ONE,
         };
         for line in &b.lines {
-            let weighted: Decimal = line
-                .marks
-                .iter()
-                .zip(&weights)
-                .map(|(m, w)| {
-                    *w * match m {
-                        Mark::Level(l) => points[usize::from(*l)],
-                        Mark::Points(p) => *p,
-                    }
-                })
-                .sum();
-            cells[index[&line.subject] * groups + b.group].lines.push(Line { weighted, familiarity });
+            let start = line_points.len();
+            let mut weighted = Decimal::ZERO;
+            for (m, w) in line.marks.iter().zip(&weights) {
+                let p = match m {
+                    Mark::Level(l) => points[usize::from(*l)],
+                    Mark::Points(p) => *p,
+                };
+                line_points.push(p);
+                weighted += *w * p;
+            }
+            cells[index[&line.subject] * groups + b.group].lines.push(Line { weighted, familiarity, start });
         }
     }
 
@@ -209,15 +219,27 @@ pub fn compute(
     for (si, subject) in scheme.subjects.iter().enumerate() {
         let mut group_results = Vec::with_capacity(groups);
         let mut means: Vec<Option<Decimal>> = Vec::with_capacity(groups);
+        let mut indicator_means: Vec<Vec<Decimal>> = Vec::with_capacity(groups);
         for (gi, group) in scheme.groups.iter().enumerate() {
             let cell = &mut cells[si * groups + gi];
             let valid = cell.lines.len() as u32;
-            let trimmed = trim(&mut cell.lines, scheme);
+            let trimmed = trim(&mut cell.lines, scheme, &line_points, n_ind);
             let familiarity_sum: Decimal = cell.lines.iter().map(|l| l.familiarity).sum();
             let mean = (!familiarity_sum.is_zero()).then(|| {
                 let numerator: Decimal = cell.lines.iter().map(|l| l.weighted * l.familiarity).sum();
                 numerator / (familiarity_sum * weight_sum)
             });
+            let per_indicator: Vec<Decimal> = if mean.is_some() {
+                let mut sums = vec![Decimal::ZERO; n_ind];
+                for l in &cell.lines {
+                    for (sum, p) in sums.iter_mut().zip(&line_points[l.start..l.start + n_ind]) {
+                        *sum += *p * l.familiarity;
+                    }
+                }
+                sums.into_iter().map(|x| x / familiarity_sum).collect()
+            } else {
+                Vec::new()
+            };
             means.push(mean);
             group_results.push(GroupResult {
                 code: group.code.clone(),
@@ -230,21 +252,29 @@ pub fn compute(
                 weight: group.weight,
                 effective_weight: Decimal::ZERO,
                 contribution: round_score(Decimal::ZERO),
+                indicator_means: per_indicator.iter().copied().map(round_score).collect(),
             });
+            indicator_means.push(per_indicator);
         }
         let present: Vec<Decimal> =
             scheme.groups.iter().zip(&means).filter(|(_, m)| m.is_some()).map(|(g, _)| g.weight).collect();
+        let mut indicators = Vec::new();
         let year_end = renormalise(&present).map(|shares| {
             let mut shares = shares.into_iter();
             let mut total = Decimal::ZERO;
-            for (r, m) in group_results.iter_mut().zip(&means) {
+            let mut per_indicator = vec![Decimal::ZERO; n_ind];
+            for ((r, m), im) in group_results.iter_mut().zip(&means).zip(&indicator_means) {
                 if let Some(m) = m {
                     let share = shares.next().unwrap_or_default();
                     r.effective_weight = share;
                     r.contribution = round_score(share * *m);
                     total += share * *m;
+                    for (acc, x) in per_indicator.iter_mut().zip(im) {
+                        *acc += share * *x;
+                    }
                 }
             }
+            indicators = per_indicator.into_iter().map(round_score).collect();
             total
         });
         let day = scheme.period_weights.and(daily.get(subject).copied());
@@ -264,6 +294,7 @@ pub fn compute(
             subject: *subject,
             groups: group_results,
             year_end: year_end.map(round_score),
+            indicators,
             daily: day,
             score: exact.map(round_score),
             groups_renormalised: year_end.is_some() && means.iter().any(Option::is_none),
@@ -278,16 +309,20 @@ pub fn compute(
 }
 
 /// Drops the highest and lowest lines when there are more than the rule allows; returns
-/// how many were dropped. Lines are ordered by (score, familiarity) so which of two equal
-/// lines goes does not depend on arrival order.
-fn trim(lines: &mut Vec<Line>, scheme: &Scheme) -> u32 {
+/// how many were dropped. Lines are ordered by score, then familiarity, then their points
+/// per indicator, so lines that compare equal are identical and which of them goes does
+/// not depend on arrival order.
+fn trim(lines: &mut Vec<Line>, scheme: &Scheme, line_points: &[Decimal], n_ind: usize) -> u32 {
     let Some(t) = scheme.rules.trim else { return 0 };
     let n = lines.len();
     let k = t.drop_each_end as usize;
     if n <= t.more_than as usize || k == 0 || 2 * k >= n {
         return 0;
     }
-    lines.sort_unstable_by(|a, b| a.weighted.cmp(&b.weighted).then(a.familiarity.cmp(&b.familiarity)));
+    let marks = |l: &Line| &line_points[l.start..l.start + n_ind];
+    lines.sort_unstable_by(|a, b| {
+        a.weighted.cmp(&b.weighted).then(a.familiarity.cmp(&b.familiarity)).then_with(|| marks(a).cmp(marks(b)))
+    });
     lines.truncate(n - k);
     lines.drain(..k);
     (2 * k) as u32

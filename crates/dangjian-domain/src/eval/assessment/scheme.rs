@@ -23,6 +23,12 @@ pub enum SubjectKind {
 }
 
 impl SubjectKind {
+    pub const ALL: [SubjectKind; 3] = [SubjectKind::Branch, SubjectKind::Member, SubjectKind::LeadingCadre];
+
+    pub fn from_code(code: &str) -> Option<SubjectKind> {
+        SubjectKind::ALL.into_iter().find(|v| v.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             SubjectKind::Branch => "branch",
@@ -52,6 +58,12 @@ pub enum Source {
 }
 
 impl Source {
+    pub const ALL: [Source; 3] = [Source::Internal, Source::Public, Source::Offline];
+
+    pub fn from_code(code: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|v| v.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Source::Internal => "internal",
@@ -408,6 +420,13 @@ pub enum SchemeState {
 }
 
 impl SchemeState {
+    pub const ALL: [SchemeState; 4] =
+        [SchemeState::Draft, SchemeState::Open, SchemeState::Closed, SchemeState::Published];
+
+    pub fn from_code(code: &str) -> Option<SchemeState> {
+        SchemeState::ALL.into_iter().find(|v| v.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             SchemeState::Draft => "draft",

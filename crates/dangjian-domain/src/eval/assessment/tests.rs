@@ -73,6 +73,12 @@ fn worked_example_with_familiarity_and_a_missing_group() {
     assert_eq!(s1.groups[LEADERS].contribution, d("30.67"));
     assert_eq!(s1.groups[MEMBERS].contribution, d("59.56"));
     assert_eq!(s1.score, Some(d("90.22")));
+    // Per indicator. 党员: 政治建设 (1.0×100 + 0.5×60)/1.5 = 86.67, 工作实绩 (1.0×100 + 0.5×80)/1.5 = 93.33.
+    assert_eq!(s1.groups[MEMBERS].indicator_means, [d("86.67"), d("93.33")]);
+    assert!(s1.groups[SERVED].indicator_means.is_empty());
+    // Combined with 1/3 and 2/3: 100/3 + 2/3×86.67 = 91.11 and 80/3 + 2/3×93.33 = 88.89
+    // (and 0.6×91.11… + 0.4×88.88… = 90.22, the score).
+    assert_eq!(s1.indicators, [d("91.11"), d("88.89")]);
     assert_eq!(s1.groups[MEMBERS].valid, 2);
     let s2 = &r.subjects[1];
     assert_eq!(s2.score, Some(d("80")));
@@ -342,7 +348,9 @@ proptest! {
                 if let Some(m) = g.mean {
                     prop_assert!(m >= d("40") && m <= d("100"));
                 }
+                prop_assert!(g.indicator_means.iter().all(|m| *m >= d("40") && *m <= d("100")));
             }
+            prop_assert!(subject.indicators.iter().all(|m| *m >= d("40") && *m <= d("100")));
         }
     }
 

@@ -39,6 +39,12 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    pub const ALL: [ItemKind; 4] = [ItemKind::Deduction, ItemKind::Bonus, ItemKind::Scored, ItemKind::Veto];
+
+    pub fn from_code(code: &str) -> Option<ItemKind> {
+        ItemKind::ALL.into_iter().find(|v| v.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ItemKind::Deduction => "deduction",
@@ -73,6 +79,17 @@ pub enum AutoSource {
 }
 
 impl AutoSource {
+    pub const ALL: [AutoSource; 4] = [
+        AutoSource::MeetingComplianceRate,
+        AutoSource::DuesArrears,
+        AutoSource::OverdueTermRenewal,
+        AutoSource::DevelopmentRuleBreaches,
+    ];
+
+    pub fn from_code(code: &str) -> Option<AutoSource> {
+        AutoSource::ALL.into_iter().find(|v| v.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             AutoSource::MeetingComplianceRate => "meeting_compliance_rate",

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod clock;
 pub mod dues;
 pub mod dues_statement;
+pub mod eval;
 pub mod lockout;
 pub mod meetings;
 pub mod members;

@@ -6,6 +6,7 @@ mod dues;
 mod dues_adjust;
 mod dues_ledger;
 mod dues_year;
+mod frequencies;
 mod meeting_record;
 mod meetings;
 mod member_check;
@@ -72,12 +73,19 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
 ];
 
 /// Platform routes without identifiers.
-pub const PLAIN_ROUTES: &[(&str, &str)] = &[("GET", "/platform/roster-template.xlsx")];
+pub const PLAIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/platform/roster-template.xlsx"),
+    ("GET", "/platform/orgs.xlsx"),
+    ("GET", "/platform/transfers.xlsx"),
+    ("GET", "/platform/compliance/settings"),
+    ("POST", "/platform/compliance/settings"),
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/platform", get(orgs::home))
         .route("/platform/orgs", get(orgs::tree))
+        .route("/platform/orgs.xlsx", get(orgs::tree_xlsx))
         .route("/platform/orgs/{id}", get(orgs::page))
         .route("/platform/orgs/{id}/new", get(org_edit::new_form).post(org_edit::create))
         .route("/platform/orgs/{id}/edit", get(org_edit::edit_form).post(org_edit::update))
@@ -107,9 +115,11 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/roster-template.xlsx", get(roster::template))
         .route("/platform/members/{id}/transfer", post(transfers::issue))
         .route("/platform/transfers", get(transfers::list))
+        .route("/platform/transfers.xlsx", get(transfers::list_xlsx))
         .route("/platform/transfers/{id}/{action}", post(transfers::act))
         .route("/platform/compliance", get(meetings::compliance))
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
+        .route("/platform/compliance/settings", get(frequencies::form).post(frequencies::save))
 }
 
 #[cfg(test)]

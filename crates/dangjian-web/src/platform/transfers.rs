@@ -146,7 +146,7 @@ async fn rows(st: &AppState, scope: &Scope) -> Result<Vec<Row>, AppError> {
     for t in transfers::for_orgs(&st.db, &scope.orgs).await? {
         let due = Date::parse(&t.due_on, ISO).unwrap_or(today);
         let status = rules::effective(Status::from_code(&t.status).unwrap_or(Status::Cancelled), due, today);
-        let actions = allowed(&scope, &t)
+        let actions = allowed(scope, &t)
             .into_iter()
             .filter(|a| rules::apply(status, due, *a, today).is_ok())
             .map(|a| match a {

@@ -10,6 +10,7 @@ pub mod channels;
 mod connect;
 pub mod dues;
 mod error;
+pub mod feeds;
 pub mod imports;
 pub mod links;
 pub mod meetings;

@@ -8,6 +8,7 @@ pub mod articles;
 pub mod audit;
 pub mod channels;
 mod connect;
+pub mod documents;
 pub mod dues;
 mod error;
 pub mod feeds;

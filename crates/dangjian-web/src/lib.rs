@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/channel/{slug}", get(portal::channel::page))
         .route("/article/{id}", get(portal::article::page))
         .route("/elder", get(portal::prefs::elder))
+        .route("/download/{id}", get(portal::documents::download))
         .route("/feed.xml", get(portal::feeds::site_feed))
         .route("/feed/{file}", get(portal::feeds::channel_feed))
         .route("/sitemap.xml", get(portal::feeds::sitemap))

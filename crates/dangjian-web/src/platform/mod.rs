@@ -1,7 +1,7 @@
 //! The 智慧党建 platform (`/platform`): organisations and members so far. Pages use the
 //! backend's frame and sign-in; every handler checks the account's scope.
 
-mod download;
+pub(crate) mod download;
 mod dues;
 mod dues_adjust;
 mod dues_ledger;

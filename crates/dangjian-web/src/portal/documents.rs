@@ -6,7 +6,7 @@ use askama::Template;
 use axum::{
     body::Body,
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderMap, HeaderValue, Method, header},
     response::{Html, IntoResponse, Response},
 };
 use dangjian_domain::clock;
@@ -90,10 +90,13 @@ pub async fn channel_page(
 }
 
 /// `GET /download/{id}`: streams the file (memory stays flat for large files).
-pub async fn download(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn download(State(st): State<AppState>, method: Method, Path(id): Path<i64>) -> Result<Response, AppError> {
     let doc = documents::get(&st.db, id).await.map_err(|_| AppError::NotFound)?;
     let file = tokio::fs::File::open(st.config.documents_dir.join(&doc.path)).await.map_err(|_| AppError::NotFound)?;
-    documents::count_download(&st.db, id).await?;
+    // A HEAD (a link checker, a download manager probing) is not a download.
+    if method != Method::HEAD {
+        documents::count_download(&st.db, id).await?;
+    }
     let mut r = Response::new(Body::from_stream(ReaderStream::new(file)));
     let h = r.headers_mut();
     h.insert(

@@ -21,11 +21,13 @@
 //!   主题党日 on a fixed day each month, 支委会 monthly where a committee is recorded,
 //!   党小组会 monthly in each 党小组, 组织生活会, 民主评议党员 and 谈心谈话 in December.
 //!   Most branches hold nearly every one; about one in twelve misses several; one or two
-//!   keep poor records (half the periods missing, thin minutes, no place). Each has a
-//!   place, a host (the 书记, or the longest-standing 正式党员 where no committee is
-//!   recorded; the 党小组长 for a 党小组会), a topic and short minutes in the style of the
-//!   articles, and a sign-in of the branch's party members that day with a few absentees
-//!   and their reasons (出差, 病假, 公务外出, 年休假…). Quorum is computed for 支部党员大会
+//!   keep poor records (half the periods missing, thin minutes, no place); the branch
+//!   with only two 正式党员 is one of these and has recorded nothing for the last five to
+//!   seven months, this quarter included. Each meeting has a place, a host (the 书记, or
+//!   the longest-standing 正式党员 where no committee is recorded; the 党小组长 for a
+//!   党小组会), a topic and short minutes in the style of the articles, and a sign-in of
+//!   the branch's party members that day with a few absentees and their reasons (出差,
+//!   病假, 公务外出, 年休假…). Quorum is computed for 支部党员大会
 //!   and 支委会 with the domain's rule; a few fall short (and are often called again a week
 //!   or two later). Every admission or 转正 in the window has its 支部党员大会.
 //! - For every 正式 and 预备党员 a 党费 base (after-tax pay across all four in-service
@@ -342,7 +344,7 @@ pub(crate) fn plan(opts: &PlatformOptions) -> Plan {
     }
     // The year comes last, so that it changes nothing drawn before it.
     let window = Window::ending(opts.today);
-    let records = life::assign_records(&mut rng, tree.branches.len());
+    let records = life::assign_records(&mut rng, &tree.branches);
     let meetings = life::plan(&mut rng, &tree, &members, &records, window);
     let by_org: HashMap<usize, Records> = tree.branches.iter().zip(&records).map(|(b, r)| (b.org, *r)).collect();
     let (bases, payments) = ledger::plan(&mut rng, &members, &by_org, window);

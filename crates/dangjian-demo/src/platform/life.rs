@@ -7,8 +7,12 @@
 //! to it); the branch's record keeping then decides which are kept. Most branches keep
 //! nearly every period ([`Records::Good`]); a handful let it slide for three or four
 //! months and miss the odd one besides ([`Records::Patchy`]); one or two keep poor
-//! records ([`Records::Poor`]: a slack half-year, many other gaps, thin minutes). A
-//! period still running has its meeting only if the planned day is not after today.
+//! records ([`Records::Poor`]: a slack half-year, many other gaps, thin minutes). The
+//! branch with only two 正式党员 is one of the poor ones, and its slack half-year is still
+//! going on: nothing at all is recorded in it, this quarter included (not even the
+//! 支部党员大会 of an admission), so its calendar shows the lapse and the first meeting
+//! recorded there turns a cell green. A period still running has its meeting only if the
+//! planned day is not after today.
 //!
 //! Attendance is by sign-in: the party members of the branch on that day (正式 and
 //! 预备; the 支委会 its committee, a 党小组会 its group), a few absent with a reason. The
@@ -29,7 +33,7 @@ use fastrand::Rng;
 use time::{Date, Duration, Weekday};
 
 use super::MemberPlan;
-use super::tree::{OrgPlan, Profile, Tree, day_in};
+use super::tree::{BranchPlan, OrgPlan, Profile, Tree, day_in};
 use crate::words::{self, pick};
 
 /// How well a branch keeps its records.
@@ -111,8 +115,16 @@ struct Branch<'a> {
     party_day: u8,
     /// Where the branch meets.
     room: &'static str,
-    /// Months in which (almost) nothing was held, before this month.
+    /// Months in which (almost) nothing was held.
     spell: Option<(YearMonth, YearMonth)>,
+    /// The spell is still going on: nothing at all is held or recorded in it.
+    lapsed: bool,
+}
+
+impl Branch<'_> {
+    fn in_spell(&self, day: Date) -> bool {
+        self.spell.is_some_and(|(from, to)| (from..=to).contains(&YearMonth::of(day)))
+    }
 }
 
 /// The days, inclusive, of the year being generated.
@@ -158,21 +170,29 @@ pub(crate) fn standing_on(m: &MemberPlan, day: Date) -> Option<bool> {
 }
 
 /// Picks how each branch keeps records: about one in twelve [`Records::Patchy`], one or
-/// two [`Records::Poor`] (none below four branches), the rest [`Records::Good`].
-pub(crate) fn assign_records(rng: &mut Rng, branches: usize) -> Vec<Records> {
-    let mut order: Vec<usize> = (0..branches).collect();
+/// two [`Records::Poor`] (none below four branches; the branch with too few 正式党员 is
+/// always one of them), the rest [`Records::Good`].
+pub(crate) fn assign_records(rng: &mut Rng, branches: &[BranchPlan]) -> Vec<Records> {
+    let n = branches.len();
+    let mut out = vec![Records::Good; n];
+    let mut order: Vec<usize> = (0..n).filter(|&b| branches[b].profile != Profile::TooFewFull).collect();
     rng.shuffle(&mut order);
-    let poor = match branches {
+    let mut poor: usize = match n {
         0..4 => 0,
         4..40 => 1,
         _ => 2,
     };
-    let patchy = if branches >= 3 { (branches / 12).max(1) } else { 0 };
-    let mut out = vec![Records::Good; branches];
-    for (n, &b) in order.iter().enumerate() {
-        if n < poor {
+    for (b, spec) in branches.iter().enumerate() {
+        if spec.profile == Profile::TooFewFull {
             out[b] = Records::Poor;
-        } else if n < poor + patchy {
+            poor = poor.saturating_sub(1);
+        }
+    }
+    let patchy = if n >= 3 { (n / 12).max(1) } else { 0 };
+    for (k, &b) in order.iter().enumerate() {
+        if k < poor {
+            out[b] = Records::Poor;
+        } else if k < poor + patchy {
             out[b] = Records::Patchy;
         }
     }
@@ -196,7 +216,12 @@ pub(crate) fn plan(
         let list = by_org.remove(&spec.org).unwrap_or_default();
         let mut branch = view(rng, &tree.orgs, spec, records[b], list, members);
         let len = records[b].spell_months(rng);
-        if len > 0 {
+        if spec.profile == Profile::TooFewFull {
+            // The branch the checks flag for a 联合党支部 has let its organisation life lapse
+            // for the last five to seven months, this quarter included.
+            branch.spell = Some((w.last_month().add_months(1 - len), w.last_month()));
+            branch.lapsed = true;
+        } else if len > 0 {
             // Over before this month, so the calendar shows it as missing.
             let latest = w.last_month().add_months(-len).months_since(w.first_month()).max(0);
             let start = w.first_month().add_months(rng.i64(0..=latest));
@@ -214,7 +239,7 @@ pub(crate) fn plan(
 fn view<'a>(
     rng: &mut Rng,
     orgs: &'a [OrgPlan],
-    spec: &super::tree::BranchPlan,
+    spec: &BranchPlan,
     records: Records,
     list: Vec<usize>,
     members: &[MemberPlan],
@@ -254,6 +279,7 @@ fn view<'a>(
         party_day: rng.u8(5..=25),
         room,
         spell: None,
+        lapsed: false,
     }
 }
 
@@ -322,8 +348,9 @@ fn regular(rng: &mut Rng, b: &Branch, members: &[MemberPlan], w: Window) -> Vec<
         let freq = kind.default_frequency();
         for (lo, hi) in periods(freq, w) {
             let day = planned_day(rng, b, kind, lo, hi);
-            let slack = b.spell.is_some_and(|(from, to)| (from..=to).contains(&YearMonth::of(day)));
+            let slack = b.in_spell(day);
             let missed = rng.u32(0..1000) < if slack { 900 } else { b.records.miss_per_mille(freq) };
+            let missed = missed || (slack && b.lapsed);
             if missed || day > w.today {
                 continue;
             }
@@ -366,6 +393,9 @@ fn decisions(rng: &mut Rng, b: &Branch, members: &[MemberPlan], w: Window) -> Ve
     }
     let mut out = Vec::new();
     for (day, (admitted, confirmed)) in by_day {
+        if b.lapsed && b.in_spell(day) {
+            continue; // not recorded
+        }
         let (mut topics, mut decided) = (Vec::new(), Vec::new());
         if !admitted.is_empty() {
             let names = admitted.join("、");

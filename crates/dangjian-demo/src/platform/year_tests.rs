@@ -177,10 +177,15 @@ fn sign_in_hosts_and_quorum_follow_the_rules() {
     assert!(absences * 100 > expected * 3 && absences * 100 < expected * 10, "{absences} of {expected}");
     let n = plan.year.meetings.len();
     assert!(with_place * 100 > n * 95 && minutes * 100 > n * 90, "{with_place} {minutes} of {n}");
-    // Every admission and 转正 in the window has its 支部党员大会 that day.
+    // Every admission and 转正 in the window has its 支部党员大会 that day (except in the
+    // branch whose organisation life has lapsed these last months).
+    let lapsed = |org: usize, on: Date| {
+        let profile = plan.tree.branches.iter().find(|b| b.org == org).map(|b| b.profile);
+        profile == Some(Profile::TooFewFull) && YearMonth::of(on) > YearMonth::of(w.today).add_months(-5)
+    };
     for m in &plan.members {
         for &(step, on) in &m.person.steps {
-            if matches!(step, Step::Admit | Step::ConfirmFull) && on >= w.first {
+            if matches!(step, Step::Admit | Step::ConfirmFull) && on >= w.first && !lapsed(m.org, on) {
                 let held = plan.year.meetings.iter().any(|x| {
                     x.org == m.org
                         && x.kind == MeetingKind::BranchGeneralMeeting
@@ -305,5 +310,25 @@ fn tiny_platforms_still_work() {
             assert!(!m.attendance.is_empty() || m.kind != MeetingKind::CommitteeMeeting);
         }
         assert!(p.year.payments.iter().all(|x| can_back_pay(x.month, x.paid_on).is_ok()));
+    }
+}
+
+/// The branch with only two 正式党员 (the browser walkthrough's) has held nothing this
+/// quarter, whatever today is, so the first meeting recorded there shows on its calendar.
+#[test]
+fn the_branch_with_two_full_members_has_let_things_lapse() {
+    for today in [date!(2026 - 03 - 31), date!(2026 - 10 - 01), date!(2026 - 11 - 30), date!(2027 - 05 - 20)] {
+        for seed in [1, 20211] {
+            let plan = plan(&opts(DEFAULT_MEMBERS, seed, today));
+            let (k, b) = plan.tree.branches.iter().enumerate().find(|(_, b)| b.profile == Profile::TooFewFull).unwrap();
+            assert_eq!(plan.year.records[k], Records::Poor);
+            let quarter_start = YearMonth::of(today).add_months(-i64::from((today.month() as u8 - 1) % 3));
+            let recent = YearMonth::of(today).add_months(-4);
+            for m in plan.year.meetings.iter().filter(|m| m.org == b.org) {
+                assert!(YearMonth::of(m.held_on) < recent.min(quarter_start), "{today} {seed}: {m:?}");
+            }
+            let poor = plan.year.records.iter().filter(|r| **r == Records::Poor).count();
+            assert_eq!(poor, 2, "{today} {seed}");
+        }
     }
 }

@@ -6,6 +6,7 @@
 pub mod adjustments;
 pub mod articles;
 pub mod audit;
+pub mod bulk;
 pub mod channels;
 mod connect;
 pub mod documents;

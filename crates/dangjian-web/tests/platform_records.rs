@@ -338,3 +338,39 @@ async fn posts_held_show_on_the_record_and_lists_export_to_xlsx() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_vote_at_the_general_meeting_counts_only_full_members_for_quorum() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let key = test_key();
+        let prob = members::insert_many(
+            app.db(),
+            &[members::NewMember {
+                org_id: t.branch_a,
+                name: "预备甲".into(),
+                id_number_enc: key.encrypt("110105199205060028"),
+                id_number_hash: Some(key.hash("110105199205060028")),
+                category: "in_service".into(),
+                status: "probationary".into(),
+                ..Default::default()
+            }],
+            0,
+        )
+        .await
+        .unwrap()[0];
+        let sec = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), sec, Some(t.branch_a), None).await.unwrap();
+        let mut c = signed_in(&app, "sec_a").await;
+        let url = format!("/platform/orgs/{}/meetings", t.branch_a);
+        // One of two 正式党员 and the 预备党员: 2 of 3 members, but 1 of 2 voters.
+        let here = format!("present={}&present={prob}", t.a_members[0]);
+        for (agenda, quorate) in [("ordinary", true), ("resolution", false), ("election", false)] {
+            let form = format!("kind=branch_general_meeting&held_on=2024-03-01&topic=x&agenda={agenda}&{here}");
+            assert_eq!(c.post(&url, &form).await.status, StatusCode::SEE_OTHER, "{l}: {agenda}");
+            let list = meetings::in_orgs(app.db(), &[t.branch_a], "2024-01-01", "2024-12-31").await.unwrap();
+            assert_eq!(list[0].quorum_met, Some(quorate), "{l}: {agenda}");
+        }
+    }
+}

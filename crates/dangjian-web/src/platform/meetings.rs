@@ -306,7 +306,14 @@ pub async fn create(
                 probationary_entitled: roster.iter().filter(|m| prob(m)).count() as u32,
                 probationary_present: roster.iter().filter(|m| prob(m) && present.contains(&m.id)).count() as u32,
             };
-            Some(a.quorate(QuorumRule::Ordinary { count_probationary: true }))
+            // What the meeting decides sets its quorum: a vote (接收预备党员, 转正, 处分)
+            // counts 正式党员 only; an election needs 4/5 of them.
+            let rule = match get("agenda").as_str() {
+                "resolution" => QuorumRule::Resolution,
+                "election" => QuorumRule::ELECTION,
+                _ => QuorumRule::ORDINARY,
+            };
+            Some(a.quorate(rule))
         }
         MeetingKind::CommitteeMeeting => {
             let committee: Vec<i64> = orgs::committee(&st.db, id).await?.into_iter().map(|c| c.0).collect();

@@ -346,6 +346,22 @@ async fn scenario(c: &Client, base: &str, pw: &Passwords, files: &Spreadsheets) 
     eprintln!("  at 390x844 the roster {} inside .admin-main", if wide { "scrolls" } else { "fits" });
     screenshot(c, &shots, "platform-branch-phone.png").await?;
 
+    // 7. The year's dues and the add-member form, at desktop width.
+    step("7 dues year table and the member form");
+    set_viewport(c, DESKTOP.0, DESKTOP.1).await?;
+    c.goto(&format!("{base}/platform/orgs/{org_id}/dues/year")).await?;
+    let cells = count(c, "table.dues-year tbody td").await?;
+    ensure!(cells > 12, "the dues year table has {cells} cells");
+    let unpaid = count(c, "td.due-unpaid").await?;
+    ensure!(unpaid > 0, "the demo branch that let its dues lapse shows no 未交 month");
+    screenshot(c, &shots, "platform-dues-year.png").await?;
+    set_viewport(c, PHONE.0, PHONE.1).await?;
+    assert_no_horizontal_overflow(c, "the dues year table at 390x844").await?;
+    set_viewport(c, DESKTOP.0, DESKTOP.1).await?;
+    c.goto(&format!("{base}/platform/orgs/{org_id}/members/new")).await?;
+    find(c, r#"input[name="id_number"]"#).await?;
+    screenshot(c, &shots, "platform-member-form.png").await?;
+
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod health;
 pub mod jobs;
 pub mod platform;
 pub mod portal;
+pub mod search_feed;
 mod security;
 mod state;
 pub mod views;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(portal::home::page))
         .route("/channel/{slug}", get(portal::channel::page))
         .route("/article/{id}", get(portal::article::page))
+        .route("/search", get(portal::search::page))
         .route("/elder", get(portal::prefs::elder))
         .route("/static/{file}", get(assets::serve))
         .nest_service("/media", media_service(&state))

@@ -5,6 +5,7 @@ pub mod channel;
 pub mod home;
 pub mod meta;
 pub mod prefs;
+pub mod search;
 pub mod templates;
 
 use dangjian_domain::{clock, text};

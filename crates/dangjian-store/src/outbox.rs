@@ -75,9 +75,9 @@ pub async fn max_id(db: &Db) -> Result<i64> {
         .await)?)
 }
 
-/// Deletes rows older than `before` (Unix microseconds). Nodes read the outbox within
-/// seconds; a node that was down longer than the horizon must rebuild its index
-/// (`dangjian reindex`, or delete the index directory).
+/// Deletes rows older than `before` (Unix microseconds). Nothing calls it on a schedule
+/// yet: a node that was down longer than the horizon would miss rows, so pruning belongs
+/// with a check that makes such a node rebuild (`dangjian reindex`).
 pub async fn prune(db: &Db, before: i64) -> Result<u64> {
     Ok(on_pool!(db, |p| sqlx::query("DELETE FROM search_outbox WHERE at < $1")
         .bind(before)

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::QueryBuilder;
 
-use crate::{Db, Result, StoreError, on_pool, write_tx};
+use crate::{Db, Result, StoreError, on_pool, outbox, record_outbox, write_tx};
 
 /// Status of an article. Only `published` ones reach the portal.
 pub const PUBLISHED: &str = "published";
@@ -212,20 +212,32 @@ pub async fn insert_many(db: &Db, rows: &[NewArticle]) -> Result<Vec<i64>> {
             let got: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *conn).await?;
             ids.extend(got);
         }
+        let published: Vec<i64> =
+            ids.iter().zip(rows).filter(|(_, a)| a.status == PUBLISHED).map(|(id, _)| *id).collect();
+        let now = rows.iter().map(|a| a.created_at).max().unwrap_or(0);
+        record_outbox!(db, conn, &published, outbox::PUBLISH, now);
         Ok::<_, StoreError>(ids)
     })
 }
 
-/// Sets an article's status (publish, withdraw).
+/// Sets an article's status (publish, withdraw), telling the search outbox in the same
+/// transaction.
 pub async fn set_status(db: &Db, id: i64, status: &str, now: i64) -> Result<()> {
-    let n = on_pool!(db, |p| sqlx::query("UPDATE articles SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
-        .bind(now)
-        .bind(id)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    write_tx!(db, |conn| {
+        let n = sqlx::query("UPDATE articles SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let op = if status == PUBLISHED { outbox::PUBLISH } else { outbox::UNPUBLISH };
+        record_outbox!(db, conn, &[id], op, now);
+        Ok::<_, StoreError>(())
+    })
 }
 
 /// Total number of articles (any status), for `demo` to refuse a non-empty database.

@@ -18,6 +18,7 @@ pub mod links;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod outbox;
 pub mod revisions;
 pub mod sessions;
 pub mod settings;

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::{Db, Result, StoreError, on_pool, write_tx};
+use crate::{Db, Result, StoreError, on_pool, outbox, record_outbox, write_tx};
 
 /// The editable fields of an article, as a revision carries them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -333,6 +333,13 @@ pub async fn transition(db: &Db, t: &Transition<'_>) -> Result<bool> {
             .bind(t.revision_id)
             .execute(&mut *conn)
             .await?;
+            // Published or scheduled, the article's indexed state may have changed (a
+            // scheduled edit of a published article takes it off the portal until due).
+            let article_id: i64 = sqlx::query_scalar("SELECT article_id FROM article_revisions WHERE id = $1")
+                .bind(t.revision_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            record_outbox!(db, conn, &[article_id], outbox::PUBLISH, t.now);
         }
         Ok::<_, StoreError>(true)
     })
@@ -340,26 +347,35 @@ pub async fn transition(db: &Db, t: &Transition<'_>) -> Result<bool> {
 
 /// Publishes scheduled articles whose time has come. The single UPDATE makes each row
 /// change exactly once even when several nodes run it at the same moment; the ids it
-/// returns are the ones this call published (for the audit log and the search index).
+/// returns are the ones this call published (for the audit log), and the search outbox
+/// hears of them in the same transaction.
 pub async fn publish_due(db: &Db, now: i64) -> Result<Vec<i64>> {
-    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
-        "UPDATE articles SET status = 'published', updated_at = $1 \
-         WHERE status = 'scheduled' AND published_at <= $1 RETURNING id"
-    )
-    .bind(now)
-    .fetch_all(p)
-    .await)?)
+    write_tx!(db, |conn| {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE articles SET status = 'published', updated_at = $1 \
+             WHERE status = 'scheduled' AND published_at <= $1 RETURNING id",
+        )
+        .bind(now)
+        .fetch_all(&mut *conn)
+        .await?;
+        record_outbox!(db, conn, &ids, outbox::PUBLISH, now);
+        Ok::<_, StoreError>(ids)
+    })
 }
 
 /// Withdraws published articles whose unpublish time has come (exactly once, as above).
 pub async fn unpublish_due(db: &Db, now: i64) -> Result<Vec<i64>> {
-    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
-        "UPDATE articles SET status = 'withdrawn', updated_at = $1 \
-         WHERE status = 'published' AND unpublish_at IS NOT NULL AND unpublish_at <= $1 RETURNING id"
-    )
-    .bind(now)
-    .fetch_all(p)
-    .await)?)
+    write_tx!(db, |conn| {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE articles SET status = 'withdrawn', updated_at = $1 \
+             WHERE status = 'published' AND unpublish_at IS NOT NULL AND unpublish_at <= $1 RETURNING id",
+        )
+        .bind(now)
+        .fetch_all(&mut *conn)
+        .await?;
+        record_outbox!(db, conn, &ids, outbox::UNPUBLISH, now);
+        Ok::<_, StoreError>(ids)
+    })
 }
 
 /// Editorial facts of an article that the portal's `Article` row does not carry.
@@ -425,14 +441,21 @@ pub async fn review_levels(db: &Db, channel_id: i64) -> Result<i32> {
     .ok_or(StoreError::NotFound)
 }
 
-/// Sets an article's publish time directly (the audited correction by a 系统管理员).
+/// Sets an article's publish time directly (the audited correction by a 系统管理员). The
+/// search index sorts by that time, so the outbox hears of it.
 pub async fn set_published_at(db: &Db, id: i64, at: i64, now: i64) -> Result<()> {
-    let n = on_pool!(db, |p| sqlx::query("UPDATE articles SET published_at = $1, updated_at = $2 WHERE id = $3")
-        .bind(at)
-        .bind(now)
-        .bind(id)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    write_tx!(db, |conn| {
+        let n = sqlx::query("UPDATE articles SET published_at = $1, updated_at = $2 WHERE id = $3")
+            .bind(at)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        record_outbox!(db, conn, &[id], outbox::UPDATE, now);
+        Ok::<_, StoreError>(())
+    })
 }

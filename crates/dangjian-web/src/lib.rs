@@ -11,6 +11,7 @@ pub mod jobs;
 mod media;
 pub mod platform;
 pub mod portal;
+pub mod search_feed;
 mod security;
 mod state;
 pub mod views;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(portal::home::page))
         .route("/channel/{slug}", get(portal::channel::page))
         .route("/article/{id}", get(portal::article::page))
+        .route("/search", get(portal::search::page))
         .route("/elder", get(portal::prefs::elder))
         .route("/download/{id}", get(portal::documents::download))
         .route("/feed.xml", get(portal::feeds::site_feed))

@@ -1,6 +1,7 @@
 use std::{net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use dangjian_domain::{lockout::LockoutPolicy, password::PasswordPolicy};
+use dangjian_search::SearchIndex;
 use dangjian_store::Db;
 
 use crate::views::ViewCounter;
@@ -52,10 +53,19 @@ pub struct AppState {
     pub db: Db,
     pub views: Arc<ViewCounter>,
     pub config: Arc<WebConfig>,
+    /// This node's search index; `None` makes `/search` say that search is unavailable
+    /// (the rest of the site does not need it).
+    pub search: Option<Arc<SearchIndex>>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Self {
-        Self { db, views: Arc::new(ViewCounter::default()), config: Arc::new(config) }
+        Self { db, views: Arc::new(ViewCounter::default()), config: Arc::new(config), search: None }
+    }
+
+    /// The same state with a search index.
+    pub fn with_search(mut self, index: Arc<SearchIndex>) -> Self {
+        self.search = Some(index);
+        self
     }
 }

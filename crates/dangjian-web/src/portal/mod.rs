@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod home;
 pub mod meta;
 pub mod prefs;
+pub mod search;
 pub mod templates;
 
 use dangjian_domain::{clock, text};

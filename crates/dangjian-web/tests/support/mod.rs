@@ -105,6 +105,19 @@ pub async fn apps() -> Vec<App> {
     out
 }
 
+/// Like [`apps`], each with a search index of its own in `<temp dir>/index`. The index
+/// starts empty; feed it with [`dangjian_web::search_feed::apply_pending`].
+pub async fn apps_with_search() -> Vec<App> {
+    let mut out = Vec::new();
+    for app in apps().await {
+        let index_dir = app.test_db.dir.path().join("index");
+        let opened = dangjian_search::SearchIndex::open_or_create(&index_dir, Default::default()).unwrap();
+        let state = app.state.clone().with_search(std::sync::Arc::new(opened.index));
+        out.push(App { router: dangjian_web::router(state.clone()), state, test_db: app.test_db });
+    }
+    out
+}
+
 /// Ids of the fixture's content.
 pub struct Fixture {
     pub notice: i64,

@@ -1,0 +1,13 @@
+-- Search outbox: every publish, edit of a published article, unpublish and delete writes
+-- a row here in the same transaction as the change. Each node's search index applies the
+-- rows in id order and remembers the last id it applied, so any number of nodes keep their
+-- own index from this one table. Writers take an advisory transaction lock before adding
+-- rows, so ids become visible in the order they were assigned and a reader that has seen
+-- id N can never later find a smaller id appear.
+CREATE TABLE search_outbox (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    article_id  BIGINT NOT NULL,
+    op          TEXT NOT NULL,
+    at          BIGINT NOT NULL
+);
+CREATE INDEX search_outbox_at ON search_outbox (at);

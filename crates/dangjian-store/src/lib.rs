@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod channels;
 mod connect;
+pub mod content;
 pub mod dues;
 mod error;
 pub mod imports;

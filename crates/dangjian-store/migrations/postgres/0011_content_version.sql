@@ -27,3 +27,7 @@ CREATE TRIGGER settings_content AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
     FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
 CREATE TRIGGER friendly_links_content AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON friendly_links
     FOR EACH STATEMENT EXECUTE FUNCTION bump_content_version();
+
+-- The job runner looks for articles due to be withdrawn every 5 s on every node; without
+-- an index that was a scan of every published row (0.3 s on 100,000 articles).
+CREATE INDEX articles_unpublish ON articles (unpublish_at) WHERE unpublish_at IS NOT NULL;

@@ -36,3 +36,7 @@ CREATE TRIGGER friendly_links_content_delete AFTER DELETE ON friendly_links
 BEGIN UPDATE content_version SET version = version + 1 WHERE id = 1; END;
 CREATE TRIGGER friendly_links_content_update AFTER UPDATE ON friendly_links
 BEGIN UPDATE content_version SET version = version + 1 WHERE id = 1; END;
+
+-- The job runner looks for articles due to be withdrawn every 5 s on every node; without
+-- an index that was a scan of every published row (0.3 s on 100,000 articles).
+CREATE INDEX articles_unpublish ON articles (unpublish_at) WHERE unpublish_at IS NOT NULL;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Performance baseline of the portal (issue 7): measurement only.
 #
-#   bench/run.sh [sqlite|postgres]
+#   bench/run.sh [sqlite|postgres|all]
+#
+# `all` runs SQLite, then PostgreSQL, then writes both sets of figures side by side to
+# bench/results-side-by-side-<date>.md.
 #
 # Builds the release binary, generates 100,000 demo articles into a fresh database,
 # measures start-up, then drives the portal pages with wrk and compares each page with
@@ -25,15 +28,36 @@
 set -euo pipefail
 
 BACKEND=${1:-sqlite}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case "$BACKEND" in
     sqlite | postgres) ;;
+    all)
+        "$0" sqlite
+        "$0" postgres
+        DATE=$(date +%F)
+        PGV=postgres
+        [[ "${DJ_BENCH_PG_VACUUM:-0}" == 1 ]] && PGV=postgres-vacuumed
+        A="$ROOT/bench/figures-sqlite-$DATE.tsv"
+        B="$ROOT/bench/figures-$PGV-$DATE.tsv"
+        OUT="$ROOT/bench/results-side-by-side-$DATE.md"
+        {
+            echo "# dangjian benchmark — SQLite and PostgreSQL side by side — $DATE"
+            echo
+            echo "Details, raw wrk output and CPU splits: results-sqlite-$DATE.md and results-$PGV-$DATE.md."
+            echo
+            echo "| measure | SQLite | PostgreSQL |"
+            echo "| --- | --- | --- |"
+            awk -F'\t' 'NR == FNR { b[$1] = $2; next } { printf "| %s | %s | %s |\n", $1, $2, ($1 in b) ? b[$1] : "" }' "$B" "$A"
+        } >"$OUT"
+        cat "$OUT"
+        exit 0
+        ;;
     *)
-        echo "usage: $0 [sqlite|postgres]" >&2
+        echo "usage: $0 [sqlite|postgres|all]" >&2
         exit 2
         ;;
 esac
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/dangjian-target}
 BIN="$CARGO_TARGET_DIR/release/dangjian"
 PG_BASE=${DJ_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
@@ -527,6 +551,15 @@ declare -A PAGE_NAME=(
     [ch1]="/channel/dongtai page 1"
     [chlast]="/channel/dongtai page $CH_PAGES (last)"
 )
+# The same pages named without ids, to line up runs on different databases.
+declare -A STABLE_NAME=(
+    [art16]="article (newest), 16 conns"
+    [art64]="article (newest), 64 conns"
+    [artmid]="article (middle of the channel), 16 conns"
+    [home]="home /, 16 conns"
+    [ch1]="channel page 1, 16 conns"
+    [chlast]="channel last page, 16 conns"
+)
 declare -A PAGE_FILE=([art16]=article.html [art64]=article.html [artmid]=article-mid.html
     [home]=home.html [ch1]=channel.html [chlast]=channel-last.html)
 declare -A PAGE_CONNS=([art16]=$CONNS [art64]=$CONNS_HIGH [artmid]=$CONNS [home]=$CONNS [ch1]=$CONNS [chlast]=$CONNS)
@@ -655,6 +688,22 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     echo
     cat "$TMP/raw.md"
 } >"$TMP/summary.md"
+
+# The headline figures as "measure<TAB>value", for the side-by-side table of `all`.
+{
+    printf 'commit\t%s\n' "$COMMIT"
+    printf 'demo --articles %s (s)\t%s\n' "$ARTICLES" "$DEMO_S"
+    printf 'start → first 200 from / on the existing database (ms)\t%s\n' "${HOME_MS[2]}"
+    for p in "${PAGES[@]}"; do
+        IFS=$'\t' read -r _ rps p50 p99 _ _ _ < <(wrk_fields "$p")
+        IFS=$'\t' read -r _ nrps _ _ _ _ _ < <(wrk_fields "ng-$p")
+        printf '%s: req/s (p50 / p99 ms)\t%s (%s / %s)\n' "${STABLE_NAME[$p]}" "$rps" "$p50" "$p99"
+        printf '%s: ratio to nginx (nginx req/s)\t%s× (%s)\n' "${STABLE_NAME[$p]}" "$(ratio "$rps" "$nrps")" "$nrps"
+    done
+    printf 'last ÷ first channel page latency (p50 / p99)\t%s× / %s×\n' "$LAST_P50_RATIO" "$LAST_P99_RATIO"
+    printf 'server RSS idle / peak (MB)\t%s / %s\n' "$(mb "$RSS_IDLE_KB")" "$HWM_MB"
+    printf 'exact view-count check (curl, %s requests)\t%s\n' "$EXACT_N" "$MATCH_3"
+} >"$ROOT/bench/figures-$VARIANT-$DATE.tsv"
 
 cp "$TMP/summary.md" "$RESULTS"
 cat "$TMP/summary.md"

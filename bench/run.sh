@@ -15,6 +15,9 @@
 #   CARGO_TARGET_DIR   where cargo builds (default /var/tmp/dangjian-target)
 #   DJ_BENCH_PG        PostgreSQL server URL without database
 #                      (default postgres://postgres@127.0.0.1:5432, trust auth assumed)
+#   DJ_BENCH_PG_DB    PostgreSQL database to recreate (default dj_bench)
+#   DJ_BENCH_DATA      data directory prefix; "-<backend>" is appended
+#                      (default /var/tmp/dangjian-bench)
 #   DJ_BENCH_ARTICLES  number of demo articles (default 100000)
 #   DJ_BENCH_DURATION  seconds of each measured wrk run (default 10)
 #   DJ_BENCH_PG_VACUUM=1  run VACUUM (ANALYZE) after the demo load (postgres only): what
@@ -61,14 +64,14 @@ esac
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/dangjian-target}
 BIN="$CARGO_TARGET_DIR/release/dangjian"
 PG_BASE=${DJ_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
-PG_DB=dj_bench
+PG_DB=${DJ_BENCH_PG_DB:-dj_bench}
 ARTICLES=${DJ_BENCH_ARTICLES:-100000}
 DURATION=${DJ_BENCH_DURATION:-10}
 WARMUP=2
 THREADS=2
 CONNS=16
 CONNS_HIGH=64
-DATA="/var/tmp/dangjian-bench-$BACKEND"
+DATA="${DJ_BENCH_DATA:-/var/tmp/dangjian-bench}-$BACKEND"
 DATE=$(date +%F)
 PG_VACUUM=${DJ_BENCH_PG_VACUUM:-0}
 VARIANT=$BACKEND

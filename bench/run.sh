@@ -577,6 +577,9 @@ WRK_VERSION=$( (wrk -v 2>&1 || true) | sed -n 1p | awk '{ print $2 }')
 
 LAST_P50_RATIO=$(ratio "$(field chlast 3)" "$(field ch1 3)")
 LAST_P99_RATIO=$(ratio "$(field chlast 4)" "$(field ch1 4)")
+# Cores the server (or nginx) used during a run, and its requests per CPU-second.
+cores() { cut -f3 <<<"${NOISE[$1]}"; }
+per_cpu() { awk -v r="$(field "$1" 2)" -v c="$(cores "$1")" 'BEGIN { if (c > 0) printf "%.0f", r / c; else print 0 }'; }
 ART_RATIO=$(ratio "$(field art16 2)" "$(field ng-art16 2)")
 HOME_RATIO=$(ratio "$(field home 2)" "$(field ng-home 2)")
 CH1_RATIO=$(ratio "$(field ch1 2)" "$(field ng-ch1 2)")
@@ -628,6 +631,16 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     echo
     echo "Last page vs first page of dongtai: p50 ${LAST_P50_RATIO}×, p99 ${LAST_P99_RATIO}×."
     echo
+    echo "### Per CPU-second"
+    echo
+    echo "On a shared machine the throughput ratio depends on how much CPU other processes left to each side. This table divides each run's req/s by the cores the server (with its PostgreSQL backends) or nginx used during it (from /proc; see the CPU table below), which is steadier: requests served per CPU-second."
+    echo
+    echo "| page | server cores | server req per CPU-s | nginx cores | nginx req per CPU-s | ratio per CPU-s |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    for p in "${PAGES[@]}"; do
+        echo "| ${PAGE_NAME[$p]} | $(cores "$p") | $(per_cpu "$p") | $(cores "ng-$p") | $(per_cpu "ng-$p") | $(ratio "$(per_cpu "$p")" "$(per_cpu "ng-$p")")× |"
+    done
+    echo
     echo "## Memory (VmRSS of the server)"
     echo
     echo "| when | MB |"
@@ -655,7 +668,7 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     echo
     echo "| target | measured | |"
     echo "| --- | --- | --- |"
-    echo "| article ≥ 0.6× nginx (16 conns) | ${ART_RATIO}× | $(yesno "$(ge "$ART_RATIO" 0.6)") |"
+    echo "| article ≥ 0.6× nginx (16 conns) | ${ART_RATIO}× (per CPU-second: $(ratio "$(per_cpu art16)" "$(per_cpu ng-art16)")×) | $(yesno "$(ge "$ART_RATIO" 0.6)") |"
     echo "| home ≥ 0.5× nginx | ${HOME_RATIO}× | $(yesno "$(ge "$HOME_RATIO" 0.5)") |"
     echo "| channel page 1 ≥ 0.5× nginx | ${CH1_RATIO}× | $(yesno "$(ge "$CH1_RATIO" 0.5)") |"
     echo "| channel last page ≥ 0.5× nginx | ${CHLAST_RATIO}× | $(yesno "$(ge "$CHLAST_RATIO" 0.5)") |"
@@ -702,6 +715,7 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
         IFS=$'\t' read -r _ nrps _ _ _ _ _ < <(wrk_fields "ng-$p")
         printf '%s: req/s (p50 / p99 ms)\t%s (%s / %s)\n' "${STABLE_NAME[$p]}" "$rps" "$p50" "$p99"
         printf '%s: ratio to nginx (nginx req/s)\t%s× (%s)\n' "${STABLE_NAME[$p]}" "$(ratio "$rps" "$nrps")" "$nrps"
+        printf '%s: ratio to nginx per CPU-second\t%s×\n' "${STABLE_NAME[$p]}" "$(ratio "$(per_cpu "$p")" "$(per_cpu "ng-$p")")"
     done
     printf 'last ÷ first channel page latency (p50 / p99)\t%s× / %s×\n' "$LAST_P50_RATIO" "$LAST_P99_RATIO"
     printf 'server RSS idle / peak (MB)\t%s / %s\n' "$(mb "$RSS_IDLE_KB")" "$HWM_MB"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Performance baseline of the portal (issue 7): measurement only.
 #
-#   bench/run.sh [sqlite|postgres]
+#   bench/run.sh [sqlite|postgres|all]
+#
+# `all` runs SQLite, then PostgreSQL, then writes both sets of figures side by side to
+# bench/results-side-by-side-<date>.md.
 #
 # Builds the release binary, generates 100,000 demo articles into a fresh database,
 # measures start-up, then drives the portal pages with wrk and compares each page with
@@ -12,6 +15,9 @@
 #   CARGO_TARGET_DIR   where cargo builds (default /var/tmp/dangjian-target)
 #   DJ_BENCH_PG        PostgreSQL server URL without database
 #                      (default postgres://postgres@127.0.0.1:5432, trust auth assumed)
+#   DJ_BENCH_PG_DB    PostgreSQL database to recreate (default dj_bench)
+#   DJ_BENCH_DATA      data directory prefix; "-<backend>" is appended
+#                      (default /var/tmp/dangjian-bench)
 #   DJ_BENCH_ARTICLES  number of demo articles (default 100000)
 #   DJ_BENCH_DURATION  seconds of each measured wrk run (default 10)
 #   DJ_BENCH_PG_VACUUM=1  run VACUUM (ANALYZE) after the demo load (postgres only): what
@@ -25,26 +31,47 @@
 set -euo pipefail
 
 BACKEND=${1:-sqlite}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 case "$BACKEND" in
     sqlite | postgres) ;;
+    all)
+        "$0" sqlite
+        "$0" postgres
+        DATE=$(date +%F)
+        PGV=postgres
+        [[ "${DJ_BENCH_PG_VACUUM:-0}" == 1 ]] && PGV=postgres-vacuumed
+        A="$ROOT/bench/figures-sqlite-$DATE.tsv"
+        B="$ROOT/bench/figures-$PGV-$DATE.tsv"
+        OUT="$ROOT/bench/results-side-by-side-$DATE.md"
+        {
+            echo "# dangjian benchmark — SQLite and PostgreSQL side by side — $DATE"
+            echo
+            echo "Details, raw wrk output and CPU splits: results-sqlite-$DATE.md and results-$PGV-$DATE.md."
+            echo
+            echo "| measure | SQLite | PostgreSQL |"
+            echo "| --- | --- | --- |"
+            awk -F'\t' 'NR == FNR { b[$1] = $2; next } { printf "| %s | %s | %s |\n", $1, $2, ($1 in b) ? b[$1] : "" }' "$B" "$A"
+        } >"$OUT"
+        cat "$OUT"
+        exit 0
+        ;;
     *)
-        echo "usage: $0 [sqlite|postgres]" >&2
+        echo "usage: $0 [sqlite|postgres|all]" >&2
         exit 2
         ;;
 esac
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/dangjian-target}
 BIN="$CARGO_TARGET_DIR/release/dangjian"
 PG_BASE=${DJ_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
-PG_DB=dj_bench
+PG_DB=${DJ_BENCH_PG_DB:-dj_bench}
 ARTICLES=${DJ_BENCH_ARTICLES:-100000}
 DURATION=${DJ_BENCH_DURATION:-10}
 WARMUP=2
 THREADS=2
 CONNS=16
 CONNS_HIGH=64
-DATA="/var/tmp/dangjian-bench-$BACKEND"
+DATA="${DJ_BENCH_DATA:-/var/tmp/dangjian-bench}-$BACKEND"
 DATE=$(date +%F)
 PG_VACUUM=${DJ_BENCH_PG_VACUUM:-0}
 VARIANT=$BACKEND
@@ -527,6 +554,15 @@ declare -A PAGE_NAME=(
     [ch1]="/channel/dongtai page 1"
     [chlast]="/channel/dongtai page $CH_PAGES (last)"
 )
+# The same pages named without ids, to line up runs on different databases.
+declare -A STABLE_NAME=(
+    [art16]="article (newest), 16 conns"
+    [art64]="article (newest), 64 conns"
+    [artmid]="article (middle of the channel), 16 conns"
+    [home]="home /, 16 conns"
+    [ch1]="channel page 1, 16 conns"
+    [chlast]="channel last page, 16 conns"
+)
 declare -A PAGE_FILE=([art16]=article.html [art64]=article.html [artmid]=article-mid.html
     [home]=home.html [ch1]=channel.html [chlast]=channel-last.html)
 declare -A PAGE_CONNS=([art16]=$CONNS [art64]=$CONNS_HIGH [artmid]=$CONNS [home]=$CONNS [ch1]=$CONNS [chlast]=$CONNS)
@@ -541,6 +577,9 @@ WRK_VERSION=$( (wrk -v 2>&1 || true) | sed -n 1p | awk '{ print $2 }')
 
 LAST_P50_RATIO=$(ratio "$(field chlast 3)" "$(field ch1 3)")
 LAST_P99_RATIO=$(ratio "$(field chlast 4)" "$(field ch1 4)")
+# Cores the server (or nginx) used during a run, and its requests per CPU-second.
+cores() { cut -f3 <<<"${NOISE[$1]}"; }
+per_cpu() { awk -v r="$(field "$1" 2)" -v c="$(cores "$1")" 'BEGIN { if (c > 0) printf "%.0f", r / c; else print 0 }'; }
 ART_RATIO=$(ratio "$(field art16 2)" "$(field ng-art16 2)")
 HOME_RATIO=$(ratio "$(field home 2)" "$(field ng-home 2)")
 CH1_RATIO=$(ratio "$(field ch1 2)" "$(field ng-ch1 2)")
@@ -592,6 +631,16 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     echo
     echo "Last page vs first page of dongtai: p50 ${LAST_P50_RATIO}×, p99 ${LAST_P99_RATIO}×."
     echo
+    echo "### Per CPU-second"
+    echo
+    echo "On a shared machine the throughput ratio depends on how much CPU other processes left to each side. This table divides each run's req/s by the cores the server (with its PostgreSQL backends) or nginx used during it (from /proc; see the CPU table below), which is steadier: requests served per CPU-second."
+    echo
+    echo "| page | server cores | server req per CPU-s | nginx cores | nginx req per CPU-s | ratio per CPU-s |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    for p in "${PAGES[@]}"; do
+        echo "| ${PAGE_NAME[$p]} | $(cores "$p") | $(per_cpu "$p") | $(cores "ng-$p") | $(per_cpu "ng-$p") | $(ratio "$(per_cpu "$p")" "$(per_cpu "ng-$p")")× |"
+    done
+    echo
     echo "## Memory (VmRSS of the server)"
     echo
     echo "| when | MB |"
@@ -619,7 +668,7 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     echo
     echo "| target | measured | |"
     echo "| --- | --- | --- |"
-    echo "| article ≥ 0.6× nginx (16 conns) | ${ART_RATIO}× | $(yesno "$(ge "$ART_RATIO" 0.6)") |"
+    echo "| article ≥ 0.6× nginx (16 conns) | ${ART_RATIO}× (per CPU-second: $(ratio "$(per_cpu art16)" "$(per_cpu ng-art16)")×) | $(yesno "$(ge "$ART_RATIO" 0.6)") |"
     echo "| home ≥ 0.5× nginx | ${HOME_RATIO}× | $(yesno "$(ge "$HOME_RATIO" 0.5)") |"
     echo "| channel page 1 ≥ 0.5× nginx | ${CH1_RATIO}× | $(yesno "$(ge "$CH1_RATIO" 0.5)") |"
     echo "| channel last page ≥ 0.5× nginx | ${CHLAST_RATIO}× | $(yesno "$(ge "$CHLAST_RATIO" 0.5)") |"
@@ -655,6 +704,23 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     echo
     cat "$TMP/raw.md"
 } >"$TMP/summary.md"
+
+# The headline figures as "measure<TAB>value", for the side-by-side table of `all`.
+{
+    printf 'commit\t%s\n' "$COMMIT"
+    printf 'demo --articles %s (s)\t%s\n' "$ARTICLES" "$DEMO_S"
+    printf 'start → first 200 from / on the existing database (ms)\t%s\n' "${HOME_MS[2]}"
+    for p in "${PAGES[@]}"; do
+        IFS=$'\t' read -r _ rps p50 p99 _ _ _ < <(wrk_fields "$p")
+        IFS=$'\t' read -r _ nrps _ _ _ _ _ < <(wrk_fields "ng-$p")
+        printf '%s: req/s (p50 / p99 ms)\t%s (%s / %s)\n' "${STABLE_NAME[$p]}" "$rps" "$p50" "$p99"
+        printf '%s: ratio to nginx (nginx req/s)\t%s× (%s)\n' "${STABLE_NAME[$p]}" "$(ratio "$rps" "$nrps")" "$nrps"
+        printf '%s: ratio to nginx per CPU-second\t%s×\n' "${STABLE_NAME[$p]}" "$(ratio "$(per_cpu "$p")" "$(per_cpu "ng-$p")")"
+    done
+    printf 'last ÷ first channel page latency (p50 / p99)\t%s× / %s×\n' "$LAST_P50_RATIO" "$LAST_P99_RATIO"
+    printf 'server RSS idle / peak (MB)\t%s / %s\n' "$(mb "$RSS_IDLE_KB")" "$HWM_MB"
+    printf 'exact view-count check (curl, %s requests)\t%s\n' "$EXACT_N" "$MATCH_3"
+} >"$ROOT/bench/figures-$VARIANT-$DATE.tsv"
 
 cp "$TMP/summary.md" "$RESULTS"
 cat "$TMP/summary.md"

@@ -95,6 +95,88 @@ pub async fn page_in_channel(db: &Db, channel_id: i64, offset: i64, limit: i64) 
     .await)?)
 }
 
+/// Where a channel list stands: the sort key of a row in the list order
+/// (置顶 first, then newest first, the id breaking ties).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct ListKey {
+    pub is_top: bool,
+    pub published_at: i64,
+    pub id: i64,
+}
+
+/// The published count of a channel and the key of every `every`-th row in list order
+/// (rows `every`, `2 × every`, …): the last row of each full page, so that page `n + 1`
+/// starts after `marks[n - 1]` without an OFFSET scan. One pass over the channel's
+/// index; callers keep the result until the content changes.
+pub async fn list_marks(db: &Db, channel_id: i64, every: i64) -> Result<(i64, Vec<ListKey>)> {
+    #[derive(sqlx::FromRow)]
+    struct Mark {
+        is_top: bool,
+        published_at: i64,
+        id: i64,
+        rn: i64,
+        total: i64,
+    }
+    let rows: Vec<Mark> = on_pool!(db, |p| sqlx::query_as::<_, Mark>(
+        "SELECT is_top, published_at, id, rn, total FROM ( \
+           SELECT is_top, published_at, id, \
+                  ROW_NUMBER() OVER (ORDER BY is_top DESC, published_at DESC, id DESC) AS rn, \
+                  COUNT(*) OVER () AS total \
+           FROM articles WHERE channel_id = $1 AND status = 'published') AS l \
+         WHERE rn % $2 = 0 OR rn = total ORDER BY rn"
+    )
+    .bind(channel_id)
+    .bind(every)
+    .fetch_all(p)
+    .await)?;
+    let total = rows.last().map(|m| m.total).unwrap_or(0);
+    let marks = rows
+        .iter()
+        .filter(|m| m.rn % every == 0)
+        .map(|m| ListKey { is_top: m.is_top, published_at: m.published_at, id: m.id })
+        .collect();
+    Ok((total, marks))
+}
+
+/// Up to `limit` published titles of a channel in list order, starting after `after`
+/// (from the top when `None`). A keyset page: the index is entered at the key, so the
+/// last page costs what the first does.
+pub async fn page_after(db: &Db, channel_id: i64, after: Option<ListKey>, limit: i64) -> Result<Vec<ArticleItem>> {
+    let Some(k) = after else {
+        return page_in_channel(db, channel_id, 0, limit).await;
+    };
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, ArticleItem>(
+        "SELECT id, channel_id, title, published_at, is_top FROM articles \
+         WHERE channel_id = $1 AND status = 'published' AND (is_top, published_at, id) < ($2, $3, $4) \
+         ORDER BY is_top DESC, published_at DESC, id DESC LIMIT $5"
+    )
+    .bind(channel_id)
+    .bind(k.is_top)
+    .bind(k.published_at)
+    .bind(k.id)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Stored view counts of some articles (ids that do not exist are left out).
+pub async fn views_of(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, i64)> = on_pool!(db, |p| {
+            let mut qb = QueryBuilder::new("SELECT id, views FROM articles WHERE id IN (");
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(p).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Number of published articles in a channel.
 pub async fn count_in_channel(db: &Db, channel_id: i64) -> Result<i64> {
     Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(

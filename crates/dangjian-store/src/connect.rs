@@ -97,6 +97,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "imports", include_str!("../migrations/sqlite/0008_imports.sql")),
     (9, "transfers", include_str!("../migrations/sqlite/0009_transfers.sql")),
     (10, "neighbour_index", include_str!("../migrations/sqlite/0010_neighbour_index.sql")),
+    (11, "content_version", include_str!("../migrations/sqlite/0011_content_version.sql")),
     (12, "search_outbox", include_str!("../migrations/sqlite/0012_search_outbox.sql")),
     (
         13,
@@ -116,6 +117,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "imports", include_str!("../migrations/postgres/0008_imports.sql")),
     (9, "transfers", include_str!("../migrations/postgres/0009_transfers.sql")),
     (10, "neighbour_index", include_str!("../migrations/postgres/0010_neighbour_index.sql")),
+    (11, "content_version", include_str!("../migrations/postgres/0011_content_version.sql")),
     (12, "search_outbox", include_str!("../migrations/postgres/0012_search_outbox.sql")),
     (
         13,

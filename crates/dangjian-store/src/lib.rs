@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod channels;
 mod connect;
 pub mod documents;
+pub mod content;
 pub mod dues;
 mod error;
 pub mod feeds;

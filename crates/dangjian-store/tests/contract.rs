@@ -309,3 +309,61 @@ async fn pinned_articles_lead_their_channel() {
         assert_eq!(titles, ["置顶的旧文", "更新的文", "新文"], "{}", t.label);
     }
 }
+
+#[tokio::test]
+async fn keyset_pages_match_offset_pages() {
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let c = channels::insert(db, &chan("list"), T).await.unwrap();
+        // 67 rows with ties on the publish time (ids break them) and three pinned rows.
+        let mut rows: Vec<NewArticle> = (0..67).map(|i| art(c, &format!("第{i}篇"), T + (i / 3) * 1_000_000)).collect();
+        for i in [5, 40, 66] {
+            rows[i].is_top = true;
+        }
+        rows.push(NewArticle { status: "draft".into(), ..art(c, "草稿", T + 999_000_000) });
+        articles::insert_many(db, &rows).await.unwrap();
+        for every in [20, 7, 67, 100] {
+            let (total, marks) = articles::list_marks(db, c, every).await.unwrap();
+            assert_eq!(total, 67, "{}", t.label);
+            assert_eq!(marks.len() as i64, 67 / every, "{}: one mark per full page", t.label);
+            let pages = (total + every - 1) / every;
+            for n in 0..pages {
+                let after = if n == 0 { None } else { Some(marks[n as usize - 1]) };
+                let keyset = articles::page_after(db, c, after, every).await.unwrap();
+                let offset = articles::page_in_channel(db, c, n * every, every).await.unwrap();
+                assert_eq!(keyset, offset, "{}: page {} of {every}", t.label, n + 1);
+            }
+        }
+        let empty = channels::insert(db, &chan("empty"), T).await.unwrap();
+        assert_eq!(articles::list_marks(db, empty, 20).await.unwrap(), (0, vec![]), "{}", t.label);
+    }
+}
+
+#[tokio::test]
+async fn content_changes_raise_the_version_and_view_counts_do_not() {
+    use dangjian_store::content::version;
+    for t in TestDb::all().await {
+        let db = &t.db;
+        let l = t.label;
+        let mut v = version(db).await.unwrap();
+        let mut bumped = |now: i64, what: &str| {
+            assert!(now > v, "{l}: {what} raises the version ({v} → {now})");
+            v = now;
+        };
+        let c = channels::insert(db, &chan("news"), T).await.unwrap();
+        bumped(version(db).await.unwrap(), "a new channel");
+        let id = articles::insert(db, &art(c, "标题", T)).await.unwrap();
+        bumped(version(db).await.unwrap(), "a new article");
+        articles::set_status(db, id, "withdrawn", T + 1).await.unwrap();
+        bumped(version(db).await.unwrap(), "withdrawing");
+        settings::set(db, "site_name", "新名称").await.unwrap();
+        bumped(version(db).await.unwrap(), "a setting");
+        let link = links::insert(db, "01", "链接", "https://example.org/", 1).await.unwrap();
+        bumped(version(db).await.unwrap(), "a new link");
+        links::delete(db, link).await.unwrap();
+        bumped(version(db).await.unwrap(), "a deleted link");
+        articles::add_views(db, &[(id, 5)]).await.unwrap();
+        assert_eq!(version(db).await.unwrap(), v, "{l}: view counts are not content");
+        assert_eq!(articles::views_of(db, &[id, id + 1000]).await.unwrap(), [(id, 5)], "{l}");
+    }
+}

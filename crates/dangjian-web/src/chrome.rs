@@ -99,15 +99,43 @@ pub struct Chrome {
     pub js: &'static str,
 }
 
+/// What every portal page shows around its content, as stored: settings, channels and
+/// friendly links. The render cache keeps one per content version.
+#[derive(Debug, Clone)]
+pub struct SiteData {
+    pub site: Site,
+    pub channels: Vec<Channel>,
+    pub link_rows: Vec<Vec<Link>>,
+}
+
+impl SiteData {
+    /// Loads settings, channels and links (three queries).
+    pub async fn load(db: &Db) -> dangjian_store::Result<SiteData> {
+        let settings = dangjian_store::settings::all(db).await?;
+        let channels = dangjian_store::channels::list(db).await?;
+        let links = dangjian_store::links::list(db).await?;
+        let mut link_rows: Vec<Vec<Link>> = Vec::new();
+        for l in links {
+            match link_rows.last_mut() {
+                Some(row) if row[0].group_name == l.group_name => row.push(l),
+                _ => link_rows.push(vec![l]),
+            }
+        }
+        Ok(SiteData { site: Site::from_settings(&settings), channels, link_rows })
+    }
+}
+
 impl Chrome {
     /// Loads settings, channels and links; `current` is the slug to highlight
     /// (empty for the home page).
     pub async fn load(db: &Db, current: &str, prefs: Prefs, path: String) -> dangjian_store::Result<Chrome> {
-        let settings = dangjian_store::settings::all(db).await?;
-        let channels = dangjian_store::channels::list(db).await?;
-        let links = dangjian_store::links::list(db).await?;
+        Ok(Chrome::new(&SiteData::load(db).await?, current, prefs, path))
+    }
+
+    /// The chrome of a page from already loaded site data.
+    pub fn new(data: &SiteData, current: &str, prefs: Prefs, path: String) -> Chrome {
         let mut nav = vec![NavItem { href: "/".into(), name: "首页".into(), current: current.is_empty() }];
-        nav.extend(channels.iter().filter(|c| c.show_in_nav && c.parent_id.is_none()).map(|c| NavItem {
+        nav.extend(data.channels.iter().filter(|c| c.show_in_nav && c.parent_id.is_none()).map(|c| NavItem {
             // A `link` channel points elsewhere (checked to be http(s) when saved).
             href: if c.kind == "link" && !c.external_url.is_empty() {
                 c.external_url.clone()
@@ -117,23 +145,16 @@ impl Chrome {
             name: c.name.clone(),
             current: c.slug == current,
         }));
-        let mut link_rows: Vec<Vec<Link>> = Vec::new();
-        for l in links {
-            match link_rows.last_mut() {
-                Some(row) if row[0].group_name == l.group_name => row.push(l),
-                _ => link_rows.push(vec![l]),
-            }
-        }
-        Ok(Chrome {
-            site: Site::from_settings(&settings),
-            channels,
+        Chrome {
+            site: data.site.clone(),
+            channels: data.channels.clone(),
             nav,
-            link_rows,
+            link_rows: data.link_rows.clone(),
             prefs,
             path,
             css: assets::css_url(),
             js: assets::js_url(),
-        })
+        }
     }
 
     /// The channel with this id, if any.

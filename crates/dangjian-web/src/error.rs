@@ -85,26 +85,39 @@ pub async fn fallback() -> AppError {
 /// Replaces the body of every error response a handler produced with the site's own
 /// 404 or 500 page, and logs 500s with the request id.
 pub async fn render_error_pages(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
-    let prefs = Prefs::from_request(req.headers(), None);
-    let path = req.uri().path().to_owned();
+    // Cheap copies (reference-counted bytes) of what an error page needs; the request
+    // itself goes to the handler.
+    let request_id = req.headers().get("x-request-id").cloned();
+    let cookies = req.headers().get(header::COOKIE).cloned();
+    let uri = req.uri().clone();
     let resp = next.run(req).await;
     let Some(marker) = resp.extensions().get::<ErrorMarker>().cloned() else {
         return resp;
     };
+    let request_id = request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(c) = cookies {
+        headers.insert(header::COOKIE, c);
+    }
+    let prefs = Prefs::from_request(&headers, None);
+    let path = uri.path().to_owned();
     let status = resp.status();
     if let Some(detail) = &marker.detail {
         tracing::error!(request_id = %request_id, path = %path, error = %detail, "request failed");
     }
-    let body = match Chrome::load(&st.db, "", prefs, path).await {
-        Ok(chrome) => {
-            let mut page = ErrorPage::new(chrome, status, request_id);
+    let data = match st.content.version(&st.db).await {
+        Ok(v) => st.content.site(&st.db, v).await.ok(),
+        Err(_) => None,
+    };
+    let body = match data {
+        Some(data) => {
+            let mut page = ErrorPage::new(Chrome::new(&data, "", prefs, path), status, request_id);
             if let Some(m) = &marker.public {
                 page.message = m.clone();
             }
             page.render().ok()
         }
-        Err(_) => None,
+        None => None,
     };
     let body = body.unwrap_or_else(|| {
         format!(

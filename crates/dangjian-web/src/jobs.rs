@@ -46,6 +46,10 @@ pub async fn tick(st: &AppState, now: i64) -> Result<Tick, dangjian_store::Store
     for id in &withdrawn {
         audit_system(st, "article.scheduled_unpublish", *id, now).await?;
     }
+    if !published.is_empty() || !withdrawn.is_empty() {
+        // This node shows its own scheduled changes on the next request.
+        st.content.refresh(&st.db).await?;
+    }
     sessions::delete_expired(&st.db, now).await?;
     failures::prune(&st.db, st.config.lockout.horizon(now)).await?;
     Ok(Tick { published, withdrawn })

@@ -3,6 +3,7 @@
 
 pub mod admin;
 mod assets;
+pub mod cache;
 mod chrome;
 mod cookies;
 mod error;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(error::fallback)
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages));
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), cache::refresh_after_writes));
     security::apply(router).with_state(state)
 }

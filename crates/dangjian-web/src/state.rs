@@ -4,7 +4,7 @@ use dangjian_domain::{lockout::LockoutPolicy, password::PasswordPolicy};
 use dangjian_search::SearchIndex;
 use dangjian_store::Db;
 
-use crate::views::ViewCounter;
+use crate::{cache::Content, views::ViewCounter};
 
 /// Settings of the web layer that come from configuration, not from the database.
 #[derive(Debug, Clone)]
@@ -28,6 +28,11 @@ pub struct WebConfig {
     pub documents_dir: PathBuf,
     /// Key for members' personal data; `None` leaves it masked as unreadable.
     pub pii: Option<dangjian_pii::PiiKey>,
+    /// How long a read of the content version is trusted: the longest an edit made on
+    /// another node stays unseen here (this node's own edits show at once).
+    pub content_check: Duration,
+    /// Bytes of rendered portal pages kept in memory.
+    pub page_cache_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -43,29 +48,56 @@ impl Default for WebConfig {
             media_dir: PathBuf::from("data/media"),
             documents_dir: PathBuf::from("data/documents"),
             pii: None,
+            content_check: Duration::from_millis(250),
+            page_cache_bytes: 32 << 20,
         }
     }
 }
 
-/// Shared state of every handler. Cheap to clone.
+/// Shared state of every handler. Cheap to clone: one reference count (clones happen
+/// several times per request, in the middleware and the extractors).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] shares; its fields read as the state's own (`st.db`).
+pub struct Shared {
     pub db: Db,
     pub views: Arc<ViewCounter>,
+    /// Render cache of the portal and the content version it is valid for.
+    pub content: Arc<Content>,
     pub config: Arc<WebConfig>,
     /// This node's search index; `None` makes `/search` say that search is unavailable
     /// (the rest of the site does not need it).
     pub search: Option<Arc<SearchIndex>>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Self {
-        Self { db, views: Arc::new(ViewCounter::default()), config: Arc::new(config), search: None }
+        let content = Arc::new(Content::new(config.content_check, config.page_cache_bytes));
+        Self(Arc::new(Shared {
+            db,
+            views: Arc::new(ViewCounter::default()),
+            content,
+            config: Arc::new(config),
+            search: None,
+        }))
     }
 
-    /// The same state with a search index.
+    /// The same state with a search index. Call it on a fresh state, before the state is
+    /// cloned into the router.
     pub fn with_search(mut self, index: Arc<SearchIndex>) -> Self {
-        self.search = Some(index);
+        match Arc::get_mut(&mut self.0) {
+            Some(shared) => shared.search = Some(index),
+            None => panic!("AppState::with_search called after the state was shared"),
+        }
         self
     }
 }

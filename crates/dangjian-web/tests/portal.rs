@@ -285,10 +285,12 @@ async fn single_page_and_link_channels() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
         assert_eq!(r.header("location"), format!("/article/{}", f.news_ids[44]), "{l}");
         dangjian_store::channels::save(app.db(), Some(f.empty), &edit("tashan", "page", ""), T0).await.unwrap();
+        app.changed_elsewhere();
         assert_eq!(app.get("/channel/tashan").await.status, StatusCode::NOT_FOUND, "{l}: an empty page channel");
         dangjian_store::channels::save(app.db(), None, &edit("out", "link", "https://www.12371.cn/"), T0)
             .await
             .unwrap();
+        app.changed_elsewhere();
         assert_eq!(app.get("/channel/out").await.header("location"), "https://www.12371.cn/", "{l}");
     }
 }

@@ -1,4 +1,5 @@
-//! The view counter is exact: N concurrent views raise the stored count by exactly N.
+//! The view counter is exact: N concurrent views raise the stored count by exactly N,
+//! and the pages they got showed each count from before + 1 to before + N once.
 
 mod support;
 
@@ -23,15 +24,24 @@ async fn concurrent_views_are_counted_exactly() {
                 let req = axum::http::Request::get(format!("/article/{id}")).body(axum::body::Body::empty()).unwrap();
                 let r = app_router.oneshot(req).await.unwrap();
                 assert_eq!(r.status(), 200);
+                let body = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
+                let body = String::from_utf8_lossy(&body);
+                let s = body.find("id=\"view-count\">").unwrap() + "id=\"view-count\">".len();
+                let shown: i64 = body[s..s + body[s..].find('<').unwrap()].parse().unwrap();
                 // Flush while views are still arriving: no delta may be lost or doubled.
                 if i % 37 == 0 {
                     state.views.flush(&db).await.unwrap();
                 }
+                shown
             }));
         }
+        let mut shown = Vec::new();
         for t in tasks {
-            t.await.unwrap();
+            shown.push(t.await.unwrap());
         }
+        shown.sort_unstable();
+        let want: Vec<i64> = (before + 1..=before + N as i64).collect();
+        assert_eq!(shown, want, "{l}: every view saw its own count");
         app.state.views.flush(app.db()).await.unwrap();
         assert_eq!(app.state.views.unflushed(id), 0, "{l}");
         let after = articles::views(app.db(), id).await.unwrap();

@@ -37,6 +37,11 @@ pub struct Config {
     pub password_max_age_days: u32,
     /// File holding the key for members' personal data (default `<data>/pii.key`).
     pub pii_key_file: Option<PathBuf>,
+    /// How long a node trusts its last read of the content version: the longest an edit
+    /// made on another node stays unseen on this one (its own edits show at once).
+    pub content_check_ms: u64,
+    /// Megabytes of rendered portal pages kept in memory.
+    pub page_cache_mb: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -79,7 +84,9 @@ impl Config {
             .set_default("secure_cookies", false)?
             .set_default("session_idle_minutes", 30)?
             .set_default("session_absolute_hours", 8)?
-            .set_default("password_max_age_days", 90)?;
+            .set_default("password_max_age_days", 90)?
+            .set_default("content_check_ms", 250)?
+            .set_default("page_cache_mb", 32)?;
         let file = args.config.clone().unwrap_or_else(|| PathBuf::from("dangjian.toml"));
         if args.config.is_some() && !file.exists() {
             anyhow::bail!("config file {} does not exist", file.display());
@@ -101,6 +108,8 @@ impl Config {
             "session_absolute_hours",
             "password_max_age_days",
             "pii_key_file",
+            "content_check_ms",
+            "page_cache_mb",
         ];
         let env_map: config::Map<String, String> = env
             .into_iter()
@@ -148,6 +157,9 @@ impl Config {
         if !(1..=24).contains(&self.session_absolute_hours) {
             anyhow::bail!("session_absolute_hours must be between 1 and 24");
         }
+        if self.content_check_ms > 60_000 {
+            anyhow::bail!("content_check_ms must be at most 60000 (edits on other nodes show within it)");
+        }
         let defaults = dangjian_web::WebConfig::default();
         Ok(dangjian_web::WebConfig {
             flush_interval: std::time::Duration::from_millis(self.flush_interval_ms),
@@ -157,6 +169,8 @@ impl Config {
             session_absolute: std::time::Duration::from_secs(self.session_absolute_hours * 3600),
             media_dir: self.data.join("media"),
             documents_dir: self.data.join("documents"),
+            content_check: std::time::Duration::from_millis(self.content_check_ms),
+            page_cache_bytes: self.page_cache_mb << 20,
             password_policy: dangjian_domain::password::PasswordPolicy {
                 max_age_days: self.password_max_age_days,
                 ..defaults.password_policy

@@ -1,13 +1,19 @@
 //! `/channel/{slug}?page=N`: 20 titles a page with page links and the total count.
+//!
+//! Pages are keyset pages: the render cache keeps, per content version, each channel's
+//! count and the key of the last row of every full page, so page N starts at a known key
+//! instead of skipping (N − 1) × 20 rows, and the last page costs what the first does.
+
+use std::sync::Arc;
 
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
-    http::{HeaderMap, Uri},
-    response::{Html, IntoResponse, Redirect, Response},
+    http::HeaderMap,
+    response::{IntoResponse, Redirect, Response},
 };
-use dangjian_domain::paging::{self, PAGE_SIZE};
-use dangjian_store::{articles, channels};
+use dangjian_domain::paging::{self, PAGE_SIZE, Page};
+use dangjian_store::{articles, channels::Channel};
 use serde::Deserialize;
 
 use super::{
@@ -16,6 +22,7 @@ use super::{
 };
 use crate::{
     AppError, AppState,
+    cache::{self, ListIndex, PageKey, Rendered},
     chrome::{Chrome, Prefs},
 };
 
@@ -29,9 +36,10 @@ pub async fn page(
     Path(slug): Path<String>,
     Query(q): Query<ListQuery>,
     headers: HeaderMap,
-    uri: Uri,
 ) -> Result<Response, AppError> {
-    let channel = channels::by_slug(&st.db, &slug).await?;
+    let version = st.content.version(&st.db).await?;
+    let data = st.content.site(&st.db, version).await?;
+    let channel = data.channels.iter().find(|c| c.slug == slug).ok_or(AppError::NotFound)?;
     // An external-link channel goes where it points; a single-page channel shows its
     // one (latest) article.
     if channel.kind == "link" && !channel.external_url.is_empty() {
@@ -42,14 +50,39 @@ pub async fn page(
         let first = latest.first().ok_or(AppError::NotFound)?;
         return Ok(Redirect::to(&format!("/article/{}", first.id)).into_response());
     }
+    // 资料中心 lists documents, which change with every download: never cached.
     if channel.kind == "download" {
-        return super::documents::channel_page(&st, channel, &headers, uri.path().to_owned()).await;
+        return super::documents::channel_page(&st, channel.clone(), &headers, format!("/channel/{slug}")).await;
     }
-    let total = articles::count_in_channel(&st.db, channel.id).await?;
+    let index = st.content.list_index(&st.db, version, channel.id).await?;
     // A bad or past-the-end page is a 404: a broken link, not a server fault.
-    let page = paging::page_for(q.page.as_deref(), total as u64, PAGE_SIZE).map_err(|_| AppError::NotFound)?;
-    let items = articles::page_in_channel(&st.db, channel.id, page.offset as i64, i64::from(page.size)).await?;
-    let chrome = Chrome::load(&st.db, &slug, Prefs::from_request(&headers, None), uri.path().to_owned()).await?;
+    let page = paging::page_for(q.page.as_deref(), index.total as u64, PAGE_SIZE).map_err(|_| AppError::NotFound)?;
+    let prefs = Prefs::from_request(&headers, None);
+    let key = PageKey::Channel { id: channel.id, page: page.number, elder: prefs.elder };
+    let rendered = match st.content.page(&key, version) {
+        Some(p) => p,
+        None => {
+            let chrome = Chrome::new(&data, &slug, prefs, format!("/channel/{slug}"));
+            let html = render(&st, chrome, channel.clone(), &index, page).await?;
+            let p = Arc::new(Rendered::new(html, false));
+            st.content.put_page(key, version, p.clone());
+            p
+        }
+    };
+    Ok(rendered.respond(None, cache::wants_gzip(&headers)))
+}
+
+async fn render(
+    st: &AppState,
+    chrome: Chrome,
+    channel: Channel,
+    index: &ListIndex,
+    page: Page,
+) -> Result<String, AppError> {
+    // Page n starts after the last row of page n − 1.
+    let after = (page.number as usize).checked_sub(2).and_then(|i| index.marks.get(i)).copied();
+    let items = articles::page_after(&st.db, channel.id, after, i64::from(page.size)).await?;
+    let slug = &channel.slug;
     let href = |n: u32| {
         if n == 1 { format!("/channel/{slug}") } else { format!("/channel/{slug}?page={n}") }
     };
@@ -66,7 +99,7 @@ pub async fn page(
         title,
         meta: meta::column(&chrome.site, &channel),
         rows: items.iter().map(|a| Row::new(a, LIST_TITLE_WIDTH)).collect(),
-        total,
+        total: index.total,
         prev_href: (page.number > 1).then(|| href(page.number - 1)),
         next_href: (page.number < page.count).then(|| href(page.number + 1)),
         page,
@@ -74,5 +107,5 @@ pub async fn page(
         channel,
         chrome,
     };
-    Ok(Html(view.render()?).into_response())
+    Ok(view.render()?)
 }

@@ -1,25 +1,42 @@
 //! The home page: a headline area, the 公告通知 block, and a block per channel.
+//! Rendered once per content version (and 长者模式) and served from the render cache.
+
+use std::sync::Arc;
 
 use askama::Template;
-use axum::{
-    extract::State,
-    http::{HeaderMap, Uri},
-    response::Html,
-};
+use axum::{extract::State, http::HeaderMap, response::Response};
 use dangjian_domain::text;
 use dangjian_store::articles;
 
 use super::{BLOCK_TITLE_WIDTH, Block, NOTICE_SLUG, Row, meta, templates::HomePage};
 use crate::{
     AppError, AppState,
+    cache::{self, PageKey, Rendered},
     chrome::{Chrome, Prefs},
 };
 
 /// Titles per channel block.
 const BLOCK_ROWS: i64 = 8;
 
-pub async fn page(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Result<Html<String>, AppError> {
-    let chrome = Chrome::load(&st.db, "", Prefs::from_request(&headers, None), uri.path().to_owned()).await?;
+pub async fn page(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let prefs = Prefs::from_request(&headers, None);
+    let version = st.content.version(&st.db).await?;
+    let key = PageKey::Home { elder: prefs.elder };
+    let page = match st.content.page(&key, version) {
+        Some(p) => p,
+        None => {
+            let html = render(&st, version, prefs).await?;
+            let p = Arc::new(Rendered::new(html, false));
+            st.content.put_page(key, version, p.clone());
+            p
+        }
+    };
+    Ok(page.respond(None, cache::wants_gzip(&headers)))
+}
+
+async fn render(st: &AppState, version: i64, prefs: Prefs) -> Result<String, AppError> {
+    let data = st.content.site(&st.db, version).await?;
+    let chrome = Chrome::new(&data, "", prefs, "/".into());
     let mut notice = None;
     let mut blocks = Vec::new();
     for c in &chrome.channels {
@@ -50,5 +67,5 @@ pub async fn page(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> R
         blocks,
         chrome,
     };
-    Ok(Html(page.render()?))
+    Ok(page.render()?)
 }

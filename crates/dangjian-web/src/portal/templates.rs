@@ -55,7 +55,8 @@ pub struct ArticlePage {
     pub channel: Channel,
     pub article: Article,
     pub published: String,
-    pub views: i64,
+    /// [`crate::cache::COUNT_MARK`]: the count is spliced in per request.
+    pub views: &'static str,
     pub notice: Block,
     pub prev: Option<ArticleItem>,
     pub next: Option<ArticleItem>,

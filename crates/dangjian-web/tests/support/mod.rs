@@ -40,8 +40,26 @@ impl App {
         self.test_db.label
     }
 
+    /// For tests that change content straight in the database, as another node would:
+    /// ends this node's trust in its last content-version read, as the passing of its
+    /// check interval (250 ms) would.
+    pub fn changed_elsewhere(&self) {
+        self.state.content.expire();
+    }
+
     pub async fn get(&self, uri: &str) -> Response {
         self.get_with(uri, &[]).await
+    }
+
+    /// Headers and raw body bytes (for encoded bodies).
+    pub async fn get_bytes(&self, uri: &str, headers: &[(&str, &str)]) -> (HeaderMap, Vec<u8>) {
+        let mut req = Request::get(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = self.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let headers = resp.headers().clone();
+        (headers, axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await.unwrap().to_vec())
     }
 
     pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Response {

@@ -102,6 +102,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "dues_adjustments_meeting_files",
         include_str!("../migrations/sqlite/0013_dues_adjustments_meeting_files.sql"),
     ),
+    (14, "evaluation", include_str!("../migrations/sqlite/0014_evaluation.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -119,6 +120,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "dues_adjustments_meeting_files",
         include_str!("../migrations/postgres/0013_dues_adjustments_meeting_files.sql"),
     ),
+    (14, "evaluation", include_str!("../migrations/postgres/0014_evaluation.sql")),
 ];
 
 impl Db {

@@ -4,17 +4,20 @@
 //! has its own text. Times are bound as parameters (Unix microseconds), never `now()`.
 
 pub mod adjustments;
+pub mod appraisal;
 pub mod articles;
 pub mod audit;
 pub mod channels;
 mod connect;
 pub mod dues;
 mod error;
+pub mod grading;
 pub mod imports;
 pub mod links;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod points;
 pub mod revisions;
 pub mod sessions;
 pub mod settings;

@@ -13,17 +13,42 @@
 //! [`dangjian_domain::members::check_step`]. ID numbers are checksum-valid but fake (see
 //! `people`), and both they and the phone numbers are stored encrypted with the key the
 //! caller passes in, as the platform stores real ones.
+//!
+//! Then a year of organisation life and 党费, the twelve months ending with today's month
+//! (see `life` and `ledger`):
+//!
+//! - Meetings of the default calendar in every branch: 支部党员大会 and 党课 each quarter,
+//!   主题党日 on a fixed day each month, 支委会 monthly where a committee is recorded,
+//!   党小组会 monthly in each 党小组, 组织生活会, 民主评议党员 and 谈心谈话 in December.
+//!   Most branches hold nearly every one; about one in twelve misses several; one or two
+//!   keep poor records (half the periods missing, thin minutes, no place); the branch
+//!   with only two 正式党员 is one of these and has recorded nothing for the last five to
+//!   seven months, this quarter included. Each meeting has a place, a host (the 书记, or
+//!   the longest-standing 正式党员 where no committee is recorded; the 党小组长 for a
+//!   党小组会), a topic and short minutes in the style of the articles, and a sign-in of
+//!   the branch's party members that day with a few absentees and their reasons (出差,
+//!   病假, 公务外出, 年休假…). Quorum is computed for 支部党员大会
+//!   and 支委会 with the domain's rule; a few fall short (and are often called again a week
+//!   or two later). Every admission or 转正 in the window has its 支部党员大会.
+//! - For every 正式 and 预备党员 a 党费 base (after-tax pay across all four in-service
+//!   brackets, pensions on both sides of 5000, the flat rate for students), usually raised
+//!   a little in January, and the payments: mostly in the month, some late (补交 within
+//!   the six-month limit), a few quarterly, and a few members with six or more months
+//!   unpaid, so the arrears warning shows. Every amount is the rule book's due.
 
 mod depts;
+mod ledger;
+mod life;
 mod people;
 mod tree;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use dangjian_domain::dues::Category;
 use dangjian_domain::members::Stage;
 use dangjian_domain::orgs::OrgKind;
 use dangjian_pii::PiiKey;
+use dangjian_store::bulk::{self, BaseRow, MeetingRow, PaymentRow};
 use dangjian_store::members::{self, NewMember};
 use dangjian_store::orgs::{self, NewOrg};
 use dangjian_store::{Db, StoreError};
@@ -32,6 +57,8 @@ use time::Date;
 
 use crate::DemoError;
 use depts::DEPTS;
+use ledger::{BasePlan, PaymentPlan};
+use life::{MeetingPlan, Records, Window};
 use people::{People, Person};
 use tree::{Profile, Tree};
 
@@ -42,6 +69,13 @@ pub const DEFAULT_MEMBERS: usize = 3000;
 
 /// Members per [`members::insert_many`] call, and so per progress report.
 pub const MEMBER_BATCH: usize = 500;
+
+/// Meetings (with their attendance) per [`bulk::insert_meetings`] call, and so per
+/// write transaction.
+pub const MEETING_BATCH: usize = 1000;
+
+/// 党费 payments per [`bulk::insert_dues_payments`] call.
+pub const PAYMENT_BATCH: usize = 10_000;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,14 +99,23 @@ pub struct PlatformSummary {
     /// 党支部 only.
     pub branches: usize,
     pub members: usize,
+    /// Organisation-life records of the year, and their sign-in rows.
+    pub meetings: usize,
+    pub attendance: usize,
+    /// 党费 bases (a member may have two: the year's and the next January's).
+    pub dues_bases: usize,
+    pub dues_payments: usize,
 }
 
-/// Fills the organisation tree and members (refuses if any organisation exists).
+/// Fills the organisation tree, members and a year of meetings and dues (refuses if any
+/// organisation exists).
 ///
 /// The check comes first, so a refused run writes nothing; the refusal is a
 /// [`StoreError::Conflict`] naming the organisations found. Organisations are written
 /// first, then members in batches of [`MEMBER_BATCH`] (one transaction each, with their
-/// development steps) with `progress(done, total)` after each, then the branch committees.
+/// development steps) with `progress(done, total)` after each, then the branch committees,
+/// then the year's meetings in batches of [`MEETING_BATCH`] (with their sign-in), the
+/// 党费 bases, and the payments in batches of [`PAYMENT_BATCH`] (one transaction each).
 /// If a write fails the error is returned and what was written before it stays.
 pub async fn generate_platform(
     db: &Db,
@@ -121,11 +164,87 @@ pub async fn generate_platform(
         orgs::set_committee(db, org_ids[*org], posts).await?;
     }
 
+    let year = &plan.year;
+    let mut attendance = 0;
+    for chunk in year.meetings.chunks(MEETING_BATCH) {
+        let rows: Vec<MeetingRow> = chunk.iter().map(|m| m.to_row(&org_ids, &member_ids, now)).collect();
+        attendance += rows.iter().map(|r| r.attendance.len()).sum::<usize>();
+        bulk::insert_meetings(db, &rows).await?;
+    }
+    let bases: Vec<BaseRow> = year.bases.iter().map(|b| b.to_row(&member_ids, now)).collect();
+    bulk::insert_dues_bases(db, &bases).await?;
+    for chunk in year.payments.chunks(PAYMENT_BATCH) {
+        let rows: Vec<PaymentRow> = chunk.iter().map(|p| p.to_row(&member_ids, now)).collect();
+        bulk::insert_dues_payments(db, &rows).await?;
+    }
+
     Ok(PlatformSummary {
         organisations: plan.tree.orgs.len(),
         branches: plan.tree.orgs.iter().filter(|o| o.kind == OrgKind::Branch).count(),
         members: plan.members.len(),
+        meetings: year.meetings.len(),
+        attendance,
+        dues_bases: year.bases.len(),
+        dues_payments: year.payments.len(),
     })
+}
+
+/// A time on `day` (10:00 in Shanghai plus `minutes`), never after `now`: when a record
+/// of that day was entered.
+fn entered_on(day: Date, minutes: i64, now: i64) -> i64 {
+    let midnight = (day - Date::from_calendar_date(1970, time::Month::January, 1).unwrap_or(day)).whole_days();
+    let micros = (midnight * 86_400 + 2 * 3600 + minutes * 60) * 1_000_000;
+    micros.min(now)
+}
+
+impl MeetingPlan {
+    fn to_row(&self, org_ids: &[i64], member_ids: &[i64], now: i64) -> MeetingRow {
+        MeetingRow {
+            org_id: org_ids[self.org],
+            kind: self.kind.code().to_string(),
+            held_on: iso(self.held_on),
+            place: self.place.clone(),
+            host: self.host.clone(),
+            topic: self.topic.clone(),
+            minutes: self.minutes.clone(),
+            quorum_met: self.quorum_met,
+            created_by: None,
+            // Entered a day or two after the meeting.
+            created_at: entered_on(self.held_on + time::Duration::days(1 + (self.org % 2) as i64), 30, now),
+            attendance: self
+                .attendance
+                .iter()
+                .map(|&(m, reason)| (member_ids[m], reason.is_none(), reason.unwrap_or_default().to_string()))
+                .collect(),
+        }
+    }
+}
+
+impl BasePlan {
+    fn to_row(&self, member_ids: &[i64], now: i64) -> BaseRow {
+        BaseRow {
+            member_id: member_ids[self.member],
+            category: self.category.code().to_string(),
+            base: format!("{:.2}", self.base),
+            effective_month: self.from.to_string(),
+            set_by: None,
+            set_at: entered_on(self.from.first_day(), 0, now),
+        }
+    }
+}
+
+impl PaymentPlan {
+    fn to_row(&self, member_ids: &[i64], now: i64) -> PaymentRow {
+        PaymentRow {
+            member_id: member_ids[self.member],
+            month: self.month.to_string(),
+            amount: format!("{:.2}", self.amount),
+            paid_on: iso(self.paid_on),
+            method: self.method.to_string(),
+            recorded_by: None,
+            recorded_at: entered_on(self.paid_on, (self.member % 240) as i64, now),
+        }
+    }
 }
 
 /// `YYYY-MM-DD`, as the store keeps dates.
@@ -174,6 +293,19 @@ pub(crate) struct Plan {
     pub tree: Tree,
     /// In branch order.
     pub members: Vec<MemberPlan>,
+    pub year: Year,
+}
+
+/// The year of organisation life and 党费 that ends today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Year {
+    pub window: Window,
+    /// Record keeping of each branch, in the order of `tree.branches`.
+    pub records: Vec<Records>,
+    /// Branch by branch, in date order within each.
+    pub meetings: Vec<MeetingPlan>,
+    pub bases: Vec<BasePlan>,
+    pub payments: Vec<PaymentPlan>,
 }
 
 /// The plan for `opts`: all randomness is drawn here, from the seed.
@@ -210,7 +342,14 @@ pub(crate) fn plan(opts: &PlatformOptions) -> Plan {
             choose_committee(&mut rng, &mut members[first..]);
         }
     }
-    Plan { tree, members }
+    // The year comes last, so that it changes nothing drawn before it.
+    let window = Window::ending(opts.today);
+    let records = life::assign_records(&mut rng, &tree.branches);
+    let meetings = life::plan(&mut rng, &tree, &members, &records, window);
+    let by_org: HashMap<usize, Records> = tree.branches.iter().zip(&records).map(|(b, r)| (b.org, *r)).collect();
+    let (bases, payments) = ledger::plan(&mut rng, &members, &by_org, window);
+    let year = Year { window, records, meetings, bases, payments };
+    Plan { tree, members, year }
 }
 
 /// The stages of a branch's members.
@@ -270,6 +409,9 @@ fn choose_committee(rng: &mut Rng, branch: &mut [MemberPlan]) {
         branch[i].committee_post = Some(post);
     }
 }
+
+#[cfg(test)]
+mod year_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,17 +1,22 @@
 //! `generate_platform` against real databases: SQLite always, PostgreSQL when
 //! `DANGJIAN_TEST_POSTGRES_URL` is set.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::str::FromStr;
 use std::sync::Mutex;
 
 use dangjian_demo::{DemoError, PlatformOptions, PlatformSummary, generate_platform};
-use dangjian_domain::dues::Category;
+use dangjian_domain::dues::{Category, RuleBook, can_back_pay, consecutive_unpaid_months};
+use dangjian_domain::meetings::{Frequency, MeetingKind, Status, calendar, default_frequencies};
 use dangjian_domain::members::{IdNumber, Progress, Stage, Step, StepRecord};
+use dangjian_domain::month::YearMonth;
+use dangjian_domain::orgs::quorum_met;
 use dangjian_domain::orgs::{OrgFacts, OrgIssue, OrgKind, OrgPolicy, check_org};
 use dangjian_pii::PiiKey;
 use dangjian_store::orgs::{self, NewOrg, Org};
 use dangjian_store::testing::TestDb;
-use dangjian_store::{Db, StoreError, members};
+use dangjian_store::{Db, StoreError, bulk, dues, meetings, members};
+use rust_decimal::Decimal;
 use time::Date;
 use time::macros::{date, format_description};
 
@@ -184,7 +189,7 @@ async fn fills_the_tree_and_members() {
 }
 
 /// Everything a run produced, ids replaced by names and personal data decrypted.
-async fn snapshot(db: &Db) -> (Vec<String>, Vec<String>) {
+async fn snapshot(db: &Db) -> (Vec<String>, Vec<String>, Vec<String>) {
     let k = key();
     let all = orgs::all(db).await.unwrap();
     let names: BTreeMap<i64, &str> = all.iter().map(|o| (o.id, o.name.as_str())).collect();
@@ -227,7 +232,161 @@ async fn snapshot(db: &Db) -> (Vec<String>, Vec<String>) {
         ));
     }
     people.sort();
-    (orgs, people)
+    (orgs, people, year_snapshot(db).await)
+}
+
+/// The year's meetings with their sign-in, bases and payments, by names.
+async fn year_snapshot(db: &Db) -> Vec<String> {
+    let all = orgs::all(db).await.unwrap();
+    let names: BTreeMap<i64, &str> = all.iter().map(|o| (o.id, o.name.as_str())).collect();
+    let people = all_members(db).await;
+    let who: HashMap<i64, &str> = people.iter().map(|m| (m.id, m.name.as_str())).collect();
+    let ids: Vec<i64> = people.iter().map(|m| m.id).collect();
+    let mut out = Vec::new();
+    for m in
+        meetings::in_orgs(db, &names.keys().copied().collect::<Vec<_>>(), "0000-01-01", "9999-12-31").await.unwrap()
+    {
+        let mut sign_in: Vec<String> = meetings::attendance(db, m.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, name, here, reason)| format!("{name}:{}:{here}:{reason}", who[&id]))
+            .collect();
+        sign_in.sort();
+        out.push(format!(
+            "{}|{}|{}|{}|{}|{}|{}|{:?}|{sign_in:?}",
+            names[&m.org_id], m.kind, m.held_on, m.place, m.host, m.topic, m.minutes, m.quorum_met
+        ));
+    }
+    for month in [first_month(), YearMonth::of(TODAY)] {
+        for (id, category, base, from) in dues::bases_for(db, &ids, &month.to_string()).await.unwrap() {
+            out.push(format!("{month}|{}|{category}|{base}|{from}", who[&id]));
+        }
+    }
+    for (id, month, amount, paid_on, method) in dues::payments_for(db, &ids).await.unwrap() {
+        out.push(format!("{}|{month}|{amount}|{paid_on}|{method}", who[&id]));
+    }
+    out.sort();
+    out
+}
+
+/// The first month of the generated year.
+fn first_month() -> YearMonth {
+    YearMonth::of(TODAY).add_months(-11)
+}
+
+/// The kinds the compliance page expects of a branch: 支委会 only with a committee,
+/// 党小组会 only with 党小组.
+async fn owed(db: &Db, all: &[Org], branch: i64) -> Vec<(MeetingKind, Frequency)> {
+    let committee = !orgs::committee(db, branch).await.unwrap().is_empty();
+    let groups = all.iter().any(|o| o.parent_id == Some(branch) && o.kind == OrgKind::Group.code());
+    default_frequencies()
+        .into_iter()
+        .filter(|(k, _)| match k {
+            MeetingKind::CommitteeMeeting => committee,
+            MeetingKind::GroupMeeting => groups,
+            _ => true,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_year_of_meetings_and_dues_with_gaps() {
+    for t in TestDb::all().await {
+        let (db, l) = (&t.db, t.label);
+        let (summary, _) = run(db, &OPTS).await.unwrap();
+        let (meetings_n, attendance_n, bases_n, payments_n) = bulk::counts(db).await.unwrap();
+        assert_eq!(
+            (meetings_n, attendance_n, bases_n, payments_n),
+            (
+                summary.meetings as i64,
+                summary.attendance as i64,
+                summary.dues_bases as i64,
+                summary.dues_payments as i64
+            ),
+            "{l}"
+        );
+        assert!(summary.meetings > 25 * 30 && summary.dues_payments > 500 * 10, "{l}: {summary:?}");
+        let first = first_month().first_day();
+        let (from, to) = (first.to_string(), TODAY.to_string());
+        let all = orgs::all(db).await.unwrap();
+        let book = RuleBook::standard();
+        let this_month = YearMonth::of(TODAY);
+        let (mut kinds, mut missing, mut short, mut lapsed, mut late) = (BTreeSet::new(), 0, 0, 0, 0);
+        for o in all.iter().filter(|o| o.kind == OrgKind::Branch.code()) {
+            let roster = members::in_orgs(db, &[o.id]).await.unwrap();
+            let owed = owed(db, &all, o.id).await;
+            let committee: BTreeSet<i64> = orgs::committee(db, o.id).await.unwrap().iter().map(|c| c.0).collect();
+            let list = meetings::in_orgs(db, &[o.id], &from, &to).await.unwrap();
+            let mut held = Vec::new();
+            for m in &list {
+                let kind = MeetingKind::from_code(&m.kind).unwrap();
+                assert!(owed.iter().any(|k| k.0 == kind), "{l}: {}: {kind:?} not owed", o.name);
+                kinds.insert(kind);
+                assert!(!m.host.is_empty() && !m.topic.is_empty(), "{l}: {m:?}");
+                let sign_in = meetings::attendance(db, m.id).await.unwrap();
+                assert!(!sign_in.is_empty(), "{l}");
+                for (id, _, here, reason) in &sign_in {
+                    let member = roster.iter().find(|r| r.id == *id).expect("a member of the branch");
+                    assert!(Stage::from_code(&member.status).unwrap().is_member(), "{l}: party members sign in");
+                    assert_eq!(*here, reason.is_empty(), "{l}: absentees give a reason");
+                }
+                let present = sign_in.iter().filter(|a| a.2).count() as u32;
+                match kind {
+                    MeetingKind::CommitteeMeeting => {
+                        let ids: BTreeSet<i64> = sign_in.iter().map(|a| a.0).collect();
+                        assert_eq!(ids, committee, "{l}: the committee signs in");
+                        assert_eq!(m.quorum_met, Some(quorum_met(committee.len() as u32, present)), "{l}");
+                    }
+                    MeetingKind::BranchGeneralMeeting => assert!(m.quorum_met.is_some(), "{l}"),
+                    _ => assert_eq!(m.quorum_met, None, "{l}"),
+                }
+                short += usize::from(m.quorum_met == Some(false));
+                if m.quorum_met != Some(false) {
+                    held.push((kind, parse_date(&m.held_on)));
+                }
+            }
+            missing += calendar(&owed, &held, first, TODAY, TODAY, 14)
+                .iter()
+                .filter(|p| p.period_start >= first && p.status == Status::Missing)
+                .count();
+
+            // Dues: each payment is the due under the base in force that month, within
+            // the back-pay limit.
+            let ids: Vec<i64> = roster.iter().map(|m| m.id).collect();
+            let payments = dues::payments_for(db, &ids).await.unwrap();
+            let mut bases: HashMap<(i64, String), (String, String)> = HashMap::new();
+            for month in first_month().through(this_month) {
+                for (id, category, base, _) in dues::bases_for(db, &ids, &month.to_string()).await.unwrap() {
+                    bases.insert((id, month.to_string()), (category, base));
+                }
+            }
+            for (id, month, amount, paid_on, method) in &payments {
+                let (category, base) = &bases[&(*id, month.clone())];
+                let ym: YearMonth = month.parse().unwrap();
+                let due = book
+                    .monthly_due(Category::from_code(category).unwrap(), Decimal::from_str(base).unwrap(), ym)
+                    .unwrap();
+                assert_eq!(amount, &format!("{due:.2}"), "{l}: {id} {month}");
+                let paid_on = parse_date(paid_on);
+                assert!(can_back_pay(ym, paid_on).is_ok() && paid_on <= TODAY, "{l}: {month} {paid_on}");
+                assert!(["现金", "银行转账", "线上缴纳"].contains(&method.as_str()), "{l}: {method}");
+                late += usize::from(YearMonth::of(paid_on) > ym);
+            }
+            // The arrears warning as the dues page computes it for this month.
+            for (id, _, _, effective) in dues::bases_for(db, &ids, &this_month.to_string()).await.unwrap() {
+                let paid: Vec<YearMonth> =
+                    payments.iter().filter(|p| p.0 == id).map(|p| p.1.parse().unwrap()).collect();
+                let streak = consecutive_unpaid_months(&paid, this_month, effective.parse().unwrap());
+                lapsed += usize::from(streak >= 6);
+            }
+        }
+        assert_eq!(kinds.len(), MeetingKind::ALL.len(), "{l}: {kinds:?}");
+        assert!(missing >= 5, "{l}: {missing} missing periods");
+        assert!(short >= 1, "{l}: some meeting falls short of its quorum");
+        assert!(lapsed >= 2, "{l}: {lapsed} members with 6+ months unpaid");
+        assert!(late >= 10, "{l}: {late} late payments");
+    }
 }
 
 #[tokio::test]
@@ -248,6 +407,8 @@ async fn the_same_seed_gives_the_same_platform() {
     run(&other.db, &PlatformOptions { seed: 8, ..OPTS }).await.unwrap();
     let different = snapshot(&other.db).await;
     assert_ne!(different.1, first.1, "another seed, other people");
+    assert_ne!(different.2, first.2, "another seed, another year");
+    assert!(first.2.len() > 5_000, "the year is in the snapshot: {}", first.2.len());
 }
 
 #[tokio::test]

@@ -155,6 +155,53 @@ pub fn default_frequencies() -> Vec<(MeetingKind, Frequency)> {
     MeetingKind::ALL.into_iter().map(|k| (k, k.default_frequency())).collect()
 }
 
+/// The configured frequencies, from their stored form: `kind=frequency` pairs separated
+/// by `;` (codes of [`MeetingKind`] and [`Frequency`]), where `none` stops tracking a kind.
+/// Kinds the text does not mention keep their default, so an empty text is the default
+/// and a kind added in a later release is tracked from the start. Unknown parts are
+/// skipped here; [`parse_frequencies`] is the strict form used when saving.
+pub fn frequencies_from(config: &str) -> Vec<(MeetingKind, Frequency)> {
+    let chosen: Vec<(MeetingKind, Option<Frequency>)> = config
+        .split(';')
+        .filter_map(|part| {
+            let (k, f) = part.split_once('=')?;
+            let kind = MeetingKind::from_code(k.trim())?;
+            match f.trim() {
+                "none" => Some((kind, None)),
+                code => Frequency::from_code(code).map(|f| (kind, Some(f))),
+            }
+        })
+        .collect();
+    MeetingKind::ALL
+        .into_iter()
+        .filter_map(|k| match chosen.iter().find(|(c, _)| *c == k) {
+            Some((_, f)) => f.map(|f| (k, f)),
+            None => Some((k, k.default_frequency())),
+        })
+        .collect()
+}
+
+/// Checks and normalises a configuration as [`frequencies_from`] reads it: every part
+/// must name a known kind and a known frequency (or `none`), each kind at most once.
+pub fn parse_frequencies(config: &str) -> Result<String, String> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for part in config.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((k, f)) = part.split_once('=') else { return Err(format!("“{part}”应写成 类型=频次")) };
+        let kind = MeetingKind::from_code(k.trim()).ok_or_else(|| format!("未知的会议类型“{}”", k.trim()))?;
+        let f = f.trim();
+        if f != "none" && Frequency::from_code(f).is_none() {
+            return Err(format!("未知的频次“{f}”"));
+        }
+        if seen.contains(&kind) {
+            return Err(format!("{}设置了两次", kind.name()));
+        }
+        seen.push(kind);
+        out.push(format!("{}={f}", kind.code()));
+    }
+    Ok(out.join(";"))
+}
+
 /// Where one period stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -644,5 +691,26 @@ mod tests {
                 prop_assert!(pct >= Decimal::ZERO && pct <= Decimal::ONE_HUNDRED);
             }
         }
+    }
+
+    #[test]
+    fn configured_frequencies_override_defaults_and_can_stop_tracking() {
+        assert_eq!(frequencies_from(""), default_frequencies());
+        let f = frequencies_from("party_lecture=monthly;heart_to_heart_talk=none;bogus=monthly;group_meeting=weekly");
+        let of = |k: MeetingKind| f.iter().find(|(x, _)| *x == k).map(|(_, f)| *f);
+        assert_eq!(of(MeetingKind::PartyLecture), Some(Frequency::Monthly));
+        assert_eq!(of(MeetingKind::HeartToHeartTalk), None);
+        // Unknown parts fall back to the default.
+        assert_eq!(of(MeetingKind::GroupMeeting), Some(Frequency::Monthly));
+        assert_eq!(of(MeetingKind::BranchGeneralMeeting), Some(Frequency::Quarterly));
+    }
+
+    #[test]
+    fn saving_a_configuration_is_strict() {
+        assert_eq!(parse_frequencies(" party_lecture = monthly ; ").unwrap(), "party_lecture=monthly");
+        assert!(parse_frequencies("party_lecture").unwrap_err().contains("类型=频次"));
+        assert!(parse_frequencies("tea=monthly").unwrap_err().contains("未知的会议类型"));
+        assert!(parse_frequencies("party_lecture=weekly").unwrap_err().contains("未知的频次"));
+        assert!(parse_frequencies("party_lecture=monthly;party_lecture=yearly").unwrap_err().contains("两次"));
     }
 }

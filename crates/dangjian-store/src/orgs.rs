@@ -86,6 +86,17 @@ pub async fn committee(db: &Db, org_id: i64) -> Result<Vec<(i64, String, String)
     .await)?)
 }
 
+/// The party posts a member holds: (organisation name, post, since).
+pub async fn posts_of(db: &Db, member_id: i64) -> Result<Vec<(String, String, Option<String>)>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, (String, String, Option<String>)>(
+        "SELECT o.name, c.post, c.since FROM org_committee c JOIN organisations o ON o.id = c.org_id \
+         WHERE c.member_id = $1 ORDER BY o.name, c.post"
+    )
+    .bind(member_id)
+    .fetch_all(p)
+    .await)?)
+}
+
 /// Replaces the committee of an organisation in one transaction.
 pub async fn set_committee(db: &Db, org_id: i64, posts: &[(i64, String)]) -> Result<()> {
     write_tx!(db, |conn| {

@@ -8,6 +8,7 @@ mod cookies;
 mod error;
 mod health;
 pub mod jobs;
+mod media;
 pub mod platform;
 pub mod portal;
 mod security;
@@ -32,8 +33,19 @@ pub fn router(state: AppState) -> Router {
         .route("/channel/{slug}", get(portal::channel::page))
         .route("/article/{id}", get(portal::article::page))
         .route("/elder", get(portal::prefs::elder))
+        .route("/download/{id}", get(portal::documents::download))
+        .route("/feed.xml", get(portal::feeds::site_feed))
+        .route("/feed/{file}", get(portal::feeds::channel_feed))
+        .route("/sitemap.xml", get(portal::feeds::sitemap))
+        .route("/sitemap/{file}", get(portal::feeds::sitemap_file))
+        .route("/robots.txt", get(portal::feeds::robots))
         .route("/static/{file}", get(assets::serve))
-        .nest_service("/media", media_service(&state))
+        .nest_service(
+            "/media",
+            tower::ServiceBuilder::new()
+                .layer(middleware::from_fn_with_state(state.clone(), media::if_range))
+                .service(media_service(&state)),
+        )
         .merge(admin::routes(&state).merge(platform::routes().layer(admin::session_layer(&state))))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

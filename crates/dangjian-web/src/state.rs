@@ -22,6 +22,9 @@ pub struct WebConfig {
     pub lockout: LockoutPolicy,
     /// Where uploaded media live (`<data>/media` by default); served at `/media/`.
     pub media_dir: PathBuf,
+    /// Where 资料中心 documents live (`<data>/documents`); served only through
+    /// `/download/{id}`, which counts the download and names the file.
+    pub documents_dir: PathBuf,
     /// Key for members' personal data; `None` leaves it masked as unreadable.
     pub pii: Option<dangjian_pii::PiiKey>,
 }
@@ -37,6 +40,7 @@ impl Default for WebConfig {
             password_policy: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),
             media_dir: PathBuf::from("data/media"),
+            documents_dir: PathBuf::from("data/documents"),
             pii: None,
         }
     }

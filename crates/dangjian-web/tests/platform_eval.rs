@@ -142,7 +142,8 @@ async fn a_branch_is_graded_through_the_whole_flow_and_a_veto_removes_its_grade(
         )
         .bind(a.id)
         .execute(p)
-        .await)
+        .await
+        .map(|_| ()))
         .unwrap();
         let r = gw.post(&format!("{url}/finalise"), &format!("year={y}")).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);

@@ -278,3 +278,99 @@ async fn a_member_is_added_and_corrected_by_form_with_the_import_checks() {
         let _ = PW;
     }
 }
+
+#[tokio::test]
+async fn the_committee_office_sets_meeting_frequencies_for_every_branch() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let top = account(&app, "gongwei", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), top, Some(t.root), None).await.unwrap();
+        let sec = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), sec, Some(t.branch_a), None).await.unwrap();
+        let mut s = signed_in(&app, "sec_a").await;
+        assert_eq!(s.get("/platform/compliance/settings").await.status, StatusCode::FORBIDDEN, "{l}");
+        assert_eq!(
+            s.post("/platform/compliance/settings", "party_lecture=monthly").await.status,
+            StatusCode::FORBIDDEN,
+            "{l}"
+        );
+        let calendar = format!("/platform/orgs/{}/meetings", t.branch_a);
+        let lecture_cells = |body: &str| {
+            let row = body.split("<tr>").find(|r| r.contains("<td>党课</td>")).unwrap_or("").to_owned();
+            row.matches("class=\"period").count()
+        };
+        let before = lecture_cells(&s.get(&calendar).await.body);
+        assert_eq!(before, 4, "{l}: 党课 is quarterly by default");
+
+        let mut c = signed_in(&app, "gongwei").await;
+        let form = c.get("/platform/compliance/settings").await;
+        assert!(form.body.contains("党课（默认每季度）"), "{l}");
+        let r = c.post("/platform/compliance/settings", "party_lecture=weekly").await;
+        assert!(r.body.contains("未知的频次"), "{l}");
+        let r = c.post("/platform/compliance/settings", "party_lecture=monthly&heart_to_heart_talk=none").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let after = s.get(&calendar).await.body;
+        assert_eq!(lecture_cells(&after), 12, "{l}: 党课 monthly for every branch");
+        let talk = after.split("<tr>").find(|r| r.contains("<td>谈心谈话</td>")).unwrap_or("").to_owned();
+        assert!(!talk.contains("class=\"period"), "{l}: 谈心谈话 no longer tracked: {talk}");
+    }
+}
+
+#[tokio::test]
+async fn posts_held_show_on_the_record_and_lists_export_to_xlsx() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        orgs::set_committee(app.db(), t.branch_a, &[(t.a_members[0], "书记".into())]).await.unwrap();
+        let top = account(&app, "gongwei", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), top, Some(t.root), None).await.unwrap();
+        let mut c = signed_in(&app, "gongwei").await;
+        let page = c.get(&format!("/platform/members/{}", t.a_members[0])).await;
+        assert!(page.body.contains("第一党支部 书记"), "{l}");
+        for (uri, name) in [
+            ("/platform/orgs.xlsx", "%E5%85%9A%E7%BB%84%E7%BB%87"),
+            ("/platform/transfers.xlsx", "%E7%BB%84%E7%BB%87%E5%85%B3%E7%B3%BB"),
+        ] {
+            let x = c.get(uri).await;
+            assert_eq!(x.status, StatusCode::OK, "{l}: {uri}");
+            assert!(x.body.starts_with("PK") && x.header("content-disposition").contains(name), "{l}: {uri}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_vote_at_the_general_meeting_counts_only_full_members_for_quorum() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        let key = test_key();
+        let prob = members::insert_many(
+            app.db(),
+            &[members::NewMember {
+                org_id: t.branch_a,
+                name: "预备甲".into(),
+                id_number_enc: key.encrypt("110105199205060028"),
+                id_number_hash: Some(key.hash("110105199205060028")),
+                category: "in_service".into(),
+                status: "probationary".into(),
+                ..Default::default()
+            }],
+            0,
+        )
+        .await
+        .unwrap()[0];
+        let sec = account(&app, "sec_a", &["officer"], &[], 0).await;
+        users::set_platform_binding(app.db(), sec, Some(t.branch_a), None).await.unwrap();
+        let mut c = signed_in(&app, "sec_a").await;
+        let url = format!("/platform/orgs/{}/meetings", t.branch_a);
+        // One of two 正式党员 and the 预备党员: 2 of 3 members, but 1 of 2 voters.
+        let here = format!("present={}&present={prob}", t.a_members[0]);
+        for (agenda, quorate) in [("ordinary", true), ("resolution", false), ("election", false)] {
+            let form = format!("kind=branch_general_meeting&held_on=2024-03-01&topic=x&agenda={agenda}&{here}");
+            assert_eq!(c.post(&url, &form).await.status, StatusCode::SEE_OTHER, "{l}: {agenda}");
+            let list = meetings::in_orgs(app.db(), &[t.branch_a], "2024-01-01", "2024-12-31").await.unwrap();
+            assert_eq!(list[0].quorum_met, Some(quorate), "{l}: {agenda}");
+        }
+    }
+}

@@ -76,6 +76,11 @@ async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
         summary.published,
         started.elapsed().as_secs_f64()
     );
+    let documents_dir = cfg.web_config()?.documents_dir;
+    let docs = crate::demo_documents::generate(db, &documents_dir).await.context("demo documents")?;
+    if docs > 0 {
+        println!("已在资料中心生成 {docs} 份演示资料");
+    }
     db.analyze().await?;
     if args.members > 0 {
         let key = load_pii_key(cfg, db).await?;

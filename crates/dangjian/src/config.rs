@@ -156,6 +156,7 @@ impl Config {
             session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
             session_absolute: std::time::Duration::from_secs(self.session_absolute_hours * 3600),
             media_dir: self.data.join("media"),
+            documents_dir: self.data.join("documents"),
             password_policy: dangjian_domain::password::PasswordPolicy {
                 max_age_days: self.password_max_age_days,
                 ..defaults.password_policy

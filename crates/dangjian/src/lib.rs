@@ -5,6 +5,7 @@ mod accounts;
 mod cli;
 mod commands;
 pub mod config;
+mod demo_documents;
 mod progress;
 
 use std::process::ExitCode;

@@ -40,6 +40,8 @@ const IMPORTED: [&str; 2] = ["顾清禾", "宋知远"];
 
 const MEETING_TOPIC: &str = "学习贯彻党的二十届四中全会精神（浏览器测试）";
 
+const COMMITTEE_TOPIC: &str = "研究本季度发展党员工作（浏览器测试）";
+
 /// `<workspace>/screenshots` (git ignores the PNGs in it).
 fn screenshot_dir() -> PathBuf {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -276,6 +278,60 @@ async fn scenario(c: &Client, base: &str, pw: &Passwords, files: &Spreadsheets) 
     ensure!(list.contains(&date), "the meeting list lacks the date {date}: {list:?}");
     screenshot(c, &shots, "platform-calendar.png").await?;
 
+    // 5b. The branch elects a committee; a 支委会 with one member absent fills this month.
+    step("5b set up a 支委会 and record a 支委会 with attendance");
+    c.goto(&format!("{base}/platform/orgs/{org_id}/edit")).await?;
+    let selects = c.find_all(Locator::Css(r#"select[name^="post_"]"#)).await?;
+    ensure!(selects.len() >= 3, "the committee form offers {} 正式党员, wanted at least 3", selects.len());
+    for (select, post) in selects.iter().zip(["书记", "组织委员", "宣传委员"]) {
+        select.select_by_label(post).await?;
+    }
+    let save = find(c, r#"form[action$="/edit"] button[type="submit"]"#).await?;
+    click_and_load(c, &save, "saving the committee").await?;
+    expect_path(c, &format!("/platform/orgs/{org_id}"), "saving the committee").await?;
+    let committee_rows = count(c, "main h2 + ul li").await?;
+    ensure!(committee_rows >= 3, "the branch page lists {committee_rows} committee posts after saving three");
+    c.goto(&format!("{base}{meetings_path}")).await?;
+    let before = committee_cells(c).await?;
+    ensure!(!before.contains("no 支委会 row"), "the calendar owes no 支委会 after the committee was set up");
+    c.goto(&format!("{base}/platform/orgs/{org_id}/meetings/new")).await?;
+    find(c, r#"select[name="kind"]"#).await?.select_by_label("支委会").await?;
+    fill(c, r#"input[name="topic"]"#, COMMITTEE_TOPIC).await?;
+    // The third committee member is away: untick and give a reason.
+    let absent: Value = c
+        .execute(
+            "const box = [...document.querySelectorAll('input[type=checkbox][name=present]')]
+                 .find(b => b.closest('.attend').textContent.includes('支委'));
+             const all = [...document.querySelectorAll('input[type=checkbox][name=present]')]
+                 .filter(b => b.closest('.attend').textContent.includes('支委'));
+             const last = all[all.length - 1];
+             last.checked = false;
+             last.closest('.attend').querySelector('input[name^=reason_]').value = '出差';
+             return [all.length, box ? 1 : 0, last.value];",
+            vec![],
+        )
+        .await?;
+    ensure!(absent[0].as_u64().unwrap_or(0) >= 3, "the sign-in list marks {} members as 支委, wanted 3", absent[0]);
+    let save = find(c, r#"form[action$="/meetings"] button[type="submit"]"#).await?;
+    click_and_load(c, &save, "saving the 支委会").await?;
+    expect_path(c, &meetings_path, "saving the 支委会").await?;
+    let after = committee_cells(c).await?;
+    eprintln!("  支委会 {before} -> {after}");
+    ensure!(
+        after.matches("met").count() > before.matches("met").count(),
+        "recording a quorate 支委会 did not add a met period: before {before}, after {after}"
+    );
+    let list = c.find_all(Locator::Css("main table.grid")).await?.last().ok_or("no meeting list")?.text().await?;
+    ensure!(list.contains(COMMITTEE_TOPIC), "the meeting list lacks {COMMITTEE_TOPIC}: {list:?}");
+    let record = c.find(Locator::LinkText(COMMITTEE_TOPIC)).await?;
+    click_and_load(c, &record, "opening the 支委会 record").await?;
+    let text = find(c, "main").await?.text().await?;
+    ensure!(
+        text.contains("出差") && text.contains("达到") && text.contains("列席"),
+        "the 支委会 record lacks the absence, the quorum or those who sat in: {text}"
+    );
+    screenshot(c, &shots, "platform-committee-meeting.png").await?;
+
     // 6. Phone width: the pages fit, wide tables scroll inside the main area.
     step("6 calendar and branch page at 390x844");
     set_viewport(c, PHONE.0, PHONE.1).await?;
@@ -429,6 +485,20 @@ async fn general_meeting_cells(c: &Client) -> Result<String> {
                  .find(tr => tr.cells[0] && tr.cells[0].textContent.includes('党员大会'));
              return tr ? [...tr.querySelectorAll('span.period')].map(s => s.className + ':' + s.textContent.trim())
                  .join(', ') : 'no 党员大会 row';",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// The 支委会 row of the calendar: each period's class and label.
+async fn committee_cells(c: &Client) -> Result<String> {
+    let v = c
+        .execute(
+            "const tr = [...document.querySelectorAll('table.calendar tbody tr')]
+                 .find(tr => tr.cells[0] && tr.cells[0].textContent.trim() === '支委会');
+             return tr ? [...tr.querySelectorAll('span.period')].map(s => s.className + ':' + s.textContent.trim())
+                 .join(', ') : 'no 支委会 row';",
             vec![],
         )
         .await?;

@@ -11,6 +11,7 @@ mod channel_admin;
 pub mod current;
 mod dashboard;
 mod diff;
+mod documents;
 mod docx_import;
 pub(crate) mod media_upload;
 pub mod nav;
@@ -55,6 +56,8 @@ pub const SESSION_COOKIE: &str = "dj_sid";
 /// Every admin route with its method, for the permission walk test and the docs.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin"),
+    ("GET", "/admin/documents"),
+    ("POST", "/admin/documents"),
     ("GET", "/admin/password"),
     ("POST", "/admin/password"),
     ("GET", "/admin/users"),
@@ -131,6 +134,12 @@ pub fn routes(st: &AppState) -> Router<AppState> {
         .route(
             "/admin/media",
             post(media_upload::upload).layer(axum::extract::DefaultBodyLimit::max(media_upload::MAX_UPLOAD)),
+        )
+        .route(
+            "/admin/documents",
+            get(documents::form)
+                .post(documents::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
         )
         .route("/admin/review", get(review_desk::queue))
         .route("/admin/revisions/{id}", get(review_desk::view))

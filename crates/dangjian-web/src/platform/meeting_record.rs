@@ -45,6 +45,8 @@ struct MeetingPage {
     m: meetings::Meeting,
     kind: &'static str,
     present: Vec<String>,
+    /// Members who sat in on a 支委会 (列席).
+    observers: Vec<String>,
     absent: Vec<(String, String)>,
     files: Vec<FileRow>,
     errors: Vec<String>,
@@ -79,13 +81,21 @@ async fn render(st: &AppState, me: &CurrentUser, id: i64, errors: Vec<String>) -
         .into_iter()
         .map(|f| FileRow { id: f.id, name: f.name, size: size(f.size) })
         .collect();
+    // At a 支委会 the committee signs in; other members who came sat in (列席).
+    let committee: Vec<i64> = if m.kind == MeetingKind::CommitteeMeeting.code() {
+        dangjian_store::orgs::committee(&st.db, m.org_id).await?.into_iter().map(|c| c.0).collect()
+    } else {
+        vec![]
+    };
+    let sat_in = |id: i64| !committee.is_empty() && !committee.contains(&id);
     let page = MeetingPage {
         title: "会议记录",
+        observers: attendance.iter().filter(|a| a.2 && sat_in(a.0)).map(|a| a.1.clone()).collect(),
         page: Frame::for_user(me),
         org_id: org.id,
         org: org.name,
         kind: MeetingKind::from_code(&m.kind).map(|k| k.name()).unwrap_or("其他"),
-        present: attendance.iter().filter(|a| a.2).map(|a| a.1.clone()).collect(),
+        present: attendance.iter().filter(|a| a.2 && !sat_in(a.0)).map(|a| a.1.clone()).collect(),
         absent: attendance.iter().filter(|a| !a.2).map(|a| (a.1.clone(), a.3.clone())).collect(),
         files,
         errors,

@@ -8,7 +8,7 @@ use axum::{
 };
 use dangjian_domain::{
     clock,
-    meetings::{MeetingKind, PeriodStatus, Status, calendar, compliance_rate, default_frequencies},
+    meetings::{MeetingKind, PeriodStatus, Status, calendar, compliance_rate, frequencies_from},
     orgs::{Attendance, OrgKind, QuorumRule},
     roles::Role,
 };
@@ -76,6 +76,15 @@ fn class(s: Status) -> &'static str {
     }
 }
 
+/// The settings key of the meeting frequencies (see `frequencies_from`).
+pub const FREQUENCIES_KEY: &str = "meeting_frequencies";
+
+/// The frequencies the 工委 configured (the defaults where it configured none).
+pub async fn configured(st: &AppState) -> Result<Vec<(MeetingKind, dangjian_domain::meetings::Frequency)>, AppError> {
+    let all = dangjian_store::settings::all(&st.db).await?;
+    Ok(frequencies_from(all.get(FREQUENCIES_KEY).map(String::as_str).unwrap_or("")))
+}
+
 /// The kinds of meeting a branch owes: no 支委会 without a committee (a branch under 7
 /// 正式党员 has a secretary only), no 党小组会 without 党小组.
 async fn owed(
@@ -87,7 +96,8 @@ async fn owed(
         .await?
         .iter()
         .any(|o| o.parent_id == Some(org_id) && OrgKind::from_code(&o.kind) == Some(OrgKind::Group));
-    Ok(default_frequencies()
+    Ok(configured(st)
+        .await?
         .into_iter()
         .filter(|(k, _)| match k {
             MeetingKind::CommitteeMeeting => has_committee,
@@ -121,7 +131,7 @@ pub(super) async fn branch_calendar(
 
 fn rows(periods: &[PeriodStatus]) -> Vec<KindRow> {
     let mut out: Vec<KindRow> = Vec::new();
-    for (kind, _) in default_frequencies() {
+    for kind in MeetingKind::ALL {
         let ps: Vec<PeriodStatus> = periods.iter().filter(|p| p.kind == kind).cloned().collect();
         let rate = if ps.is_empty() {
             "不适用".to_owned()
@@ -296,7 +306,14 @@ pub async fn create(
                 probationary_entitled: roster.iter().filter(|m| prob(m)).count() as u32,
                 probationary_present: roster.iter().filter(|m| prob(m) && present.contains(&m.id)).count() as u32,
             };
-            Some(a.quorate(QuorumRule::Ordinary { count_probationary: true }))
+            // What the meeting decides sets its quorum: a vote (接收预备党员, 转正, 处分)
+            // counts 正式党员 only; an election needs 4/5 of them.
+            let rule = match get("agenda").as_str() {
+                "resolution" => QuorumRule::Resolution,
+                "election" => QuorumRule::ELECTION,
+                _ => QuorumRule::ORDINARY,
+            };
+            Some(a.quorate(rule))
         }
         MeetingKind::CommitteeMeeting => {
             let committee: Vec<i64> = orgs::committee(&st.db, id).await?.into_iter().map(|c| c.0).collect();
@@ -394,7 +411,7 @@ pub async fn compliance(State(st): State<AppState>, me: CurrentUser) -> Result<R
         title: "组织生活完成情况",
         page: Frame::for_user(&me),
         year: today().year(),
-        kinds: default_frequencies().iter().map(|(k, _)| k.name()).collect(),
+        kinds: MeetingKind::ALL.iter().map(|k| k.name()).collect(),
         rows: overview(&st, &scope).await?,
     };
     Ok(Html(page.render()?).into_response())
@@ -406,7 +423,7 @@ pub async fn compliance_xlsx(State(st): State<AppState>, me: CurrentUser) -> Res
     let scope = Scope::of(&st, &me).await?;
     let rows = overview(&st, &scope).await?;
     let mut headers = vec!["党组织"];
-    headers.extend(default_frequencies().iter().map(|(k, _)| k.name()));
+    headers.extend(MeetingKind::ALL.iter().map(|k| k.name()));
     headers.push("未开展期数");
     let table: Vec<Vec<String>> = rows
         .iter()

@@ -31,6 +31,8 @@ struct MemberPage {
     org: String,
     /// The 党小组, if the member is placed in one.
     group: String,
+    /// Party posts held: "组织 职务（自 日期）".
+    posts: Vec<String>,
     status: &'static str,
     id_number: String,
     phone: String,
@@ -116,6 +118,14 @@ async fn render(st: &AppState, me: &CurrentUser, id: i64, reveal: bool) -> Resul
         status: stage_name(&m.status),
         org,
         group,
+        posts: orgs::posts_of(&st.db, id)
+            .await?
+            .into_iter()
+            .map(|(o, p, since)| match since {
+                Some(d) => format!("{o} {p}（{d} 起）"),
+                None => format!("{o} {p}"),
+            })
+            .collect(),
         id_number,
         phone,
         revealed: reveal,

@@ -1,12 +1,13 @@
 //! The 智慧党建 platform (`/platform`): organisations and members so far. Pages use the
 //! backend's frame and sign-in; every handler checks the account's scope.
 
-mod download;
+pub(crate) mod download;
 mod dues;
 mod dues_adjust;
 mod dues_ledger;
 mod dues_year;
 mod eval;
+mod frequencies;
 mod meeting_record;
 mod meetings;
 mod member_check;
@@ -83,12 +84,20 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
 ];
 
 /// Platform routes without identifiers.
-pub const PLAIN_ROUTES: &[(&str, &str)] = &[("GET", "/platform/roster-template.xlsx"), ("POST", "/platform/me/points")];
+pub const PLAIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/platform/roster-template.xlsx"),
+    ("GET", "/platform/orgs.xlsx"),
+    ("GET", "/platform/transfers.xlsx"),
+    ("GET", "/platform/compliance/settings"),
+    ("POST", "/platform/compliance/settings"),
+    ("POST", "/platform/me/points"),
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/platform", get(orgs::home))
         .route("/platform/orgs", get(orgs::tree))
+        .route("/platform/orgs.xlsx", get(orgs::tree_xlsx))
         .route("/platform/orgs/{id}", get(orgs::page))
         .route("/platform/orgs/{id}/new", get(org_edit::new_form).post(org_edit::create))
         .route("/platform/orgs/{id}/edit", get(org_edit::edit_form).post(org_edit::update))
@@ -118,9 +127,11 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/roster-template.xlsx", get(roster::template))
         .route("/platform/members/{id}/transfer", post(transfers::issue))
         .route("/platform/transfers", get(transfers::list))
+        .route("/platform/transfers.xlsx", get(transfers::list_xlsx))
         .route("/platform/transfers/{id}/{action}", post(transfers::act))
         .route("/platform/compliance", get(meetings::compliance))
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
+        .route("/platform/compliance/settings", get(frequencies::form).post(frequencies::save))
         .merge(eval::routes())
 }
 

@@ -77,13 +77,12 @@ pub async fn home(me: CurrentUser) -> Result<Response, AppError> {
     Ok(axum::response::Redirect::to(target).into_response())
 }
 
-pub async fn tree(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
-    me.require(&[Role::Officer])?;
-    let scope = Scope::of(&st, &me).await?;
+/// The tree below the account's root, depth first, with member counts and rule warnings.
+async fn tree_rows(st: &AppState, scope: &Scope) -> Result<Vec<TreeRow>, AppError> {
     let Some(root) = scope.root else { return Err(AppError::Forbidden) };
     let counts = members::counts(&st.db).await?;
     let group_counts = members::group_counts(&st.db).await?;
-    let found = issues(&st, &scope).await?;
+    let found = issues(st, scope).await?;
     let mut rows = Vec::new();
     // Depth-first from the account's root, children in their configured order.
     let mut stack = vec![(root, 0usize)];
@@ -111,8 +110,35 @@ pub async fn tree(State(st): State<AppState>, me: CurrentUser) -> Result<Respons
         kids.sort_by_key(|c| std::cmp::Reverse((c.sort_order, c.id)));
         stack.extend(kids.into_iter().map(|c| (c.id, depth + 1)));
     }
+    Ok(rows)
+}
+
+pub async fn tree(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let scope = Scope::of(&st, &me).await?;
+    let rows = tree_rows(&st, &scope).await?;
     let total_issues = rows.iter().map(|r| r.issues.len()).sum();
     Ok(Html(TreePage { title: "组织管理", page: Frame::for_user(&me), rows, total_issues }.render()?).into_response())
+}
+
+/// `GET /platform/orgs.xlsx`: the tree with counts and warnings, for the 工委's files.
+pub async fn tree_xlsx(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let scope = Scope::of(&st, &me).await?;
+    let rows: Vec<Vec<String>> = tree_rows(&st, &scope)
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                format!("{}{}", "　".repeat(r.depth), r.name),
+                r.kind.to_owned(),
+                r.members.to_string(),
+                r.issues.join("；"),
+            ]
+        })
+        .collect();
+    let bytes = super::download::sheet_bytes("党组织", &["党组织", "类型", "党员人数", "提醒"], &rows)?;
+    Ok(super::download::xlsx(bytes, "organisations.xlsx", "党组织名单.xlsx"))
 }
 
 pub struct MemberRow {

@@ -138,16 +138,15 @@ fn allowed(scope: &Scope, t: &transfers::Transfer) -> Vec<Action> {
     out
 }
 
-pub async fn list(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
-    me.require(&[Role::Officer])?;
-    let scope = Scope::of(&st, &me).await?;
+/// The transfers touching the account's organisations, with the actions it may take.
+async fn rows(st: &AppState, scope: &Scope) -> Result<Vec<Row>, AppError> {
     let name = |id: i64| scope.all_orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
     let today = today();
     let mut rows = Vec::new();
     for t in transfers::for_orgs(&st.db, &scope.orgs).await? {
         let due = Date::parse(&t.due_on, ISO).unwrap_or(today);
         let status = rules::effective(Status::from_code(&t.status).unwrap_or(Status::Cancelled), due, today);
-        let actions = allowed(&scope, &t)
+        let actions = allowed(scope, &t)
             .into_iter()
             .filter(|a| rules::apply(status, due, *a, today).is_ok())
             .map(|a| match a {
@@ -168,7 +167,28 @@ pub async fn list(State(st): State<AppState>, me: CurrentUser) -> Result<Respons
             actions,
         });
     }
+    Ok(rows)
+}
+
+pub async fn list(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let scope = Scope::of(&st, &me).await?;
+    let rows = rows(&st, &scope).await?;
     Ok(Html(TransfersPage { title: "组织关系转接", page: Frame::for_user(&me), rows }.render()?).into_response())
+}
+
+/// `GET /platform/transfers.xlsx`.
+pub async fn list_xlsx(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let scope = Scope::of(&st, &me).await?;
+    let table: Vec<Vec<String>> = rows(&st, &scope)
+        .await?
+        .into_iter()
+        .map(|r| vec![r.member, r.from, r.to, r.issued_on, r.due_on, r.status.to_owned()])
+        .collect();
+    let headers = ["党员", "转出党组织", "转入党组织", "开具日期", "有效期至", "状态"];
+    let bytes = super::download::sheet_bytes("组织关系转接", &headers, &table)?;
+    Ok(super::download::xlsx(bytes, "transfers.xlsx", "组织关系转接.xlsx"))
 }
 
 pub async fn act(

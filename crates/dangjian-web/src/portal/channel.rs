@@ -42,6 +42,9 @@ pub async fn page(
         let first = latest.first().ok_or(AppError::NotFound)?;
         return Ok(Redirect::to(&format!("/article/{}", first.id)).into_response());
     }
+    if channel.kind == "download" {
+        return super::documents::channel_page(&st, channel, &headers, uri.path().to_owned()).await;
+    }
     let total = articles::count_in_channel(&st.db, channel.id).await?;
     // A bad or past-the-end page is a 404: a broken link, not a server fault.
     let page = paging::page_for(q.page.as_deref(), total as u64, PAGE_SIZE).map_err(|_| AppError::NotFound)?;

@@ -2,6 +2,8 @@
 
 pub mod article;
 pub mod channel;
+pub mod documents;
+pub mod feeds;
 pub mod home;
 pub mod meta;
 pub mod prefs;

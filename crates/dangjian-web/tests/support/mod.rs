@@ -93,8 +93,12 @@ impl Response {
 pub async fn apps() -> Vec<App> {
     let mut out = Vec::new();
     for test_db in TestDb::all().await {
-        let config =
-            WebConfig { media_dir: test_db.dir.path().join("media"), pii: Some(test_key()), ..WebConfig::default() };
+        let config = WebConfig {
+            media_dir: test_db.dir.path().join("media"),
+            documents_dir: test_db.dir.path().join("documents"),
+            pii: Some(test_key()),
+            ..WebConfig::default()
+        };
         let state = AppState::new(test_db.db.clone(), config);
         out.push(App { router: dangjian_web::router(state.clone()), state, test_db });
     }

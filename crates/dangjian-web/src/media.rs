@@ -1,0 +1,49 @@
+//! The local media store at `/media/`: tower-http's `ServeDir` does ranges, `Last-Modified`
+//! and conditional GETs; this module adds what it leaves out — `If-Range` (RFC 9110
+//! §13.1.5): a range request whose validator no longer matches gets the whole file, so a
+//! player resuming a download of a replaced file never splices two versions together.
+
+use std::{path::Path, time::SystemTime};
+
+use axum::{
+    extract::{Request, State},
+    http::header,
+    middleware::Next,
+    response::Response,
+};
+use time::{OffsetDateTime, macros::format_description};
+
+use crate::AppState;
+
+/// `Last-Modified` as ServeDir writes it (IMF-fixdate).
+fn http_date(t: SystemTime) -> Option<String> {
+    OffsetDateTime::from(t)
+        .format(format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        ))
+        .ok()
+}
+
+/// Whether `If-Range` still matches the file at `rel` (relative to the media directory).
+/// ETags are never issued for media, so an entity-tag validator never matches.
+fn if_range_matches(media_dir: &Path, rel: &str, validator: &str) -> bool {
+    let rel = rel.trim_start_matches('/');
+    if rel.split('/').any(|part| part == ".." || part.starts_with('.')) {
+        return false;
+    }
+    let Ok(modified) = std::fs::metadata(media_dir.join(rel)).and_then(|m| m.modified()) else { return false };
+    http_date(modified).is_some_and(|d| d == validator.trim())
+}
+
+/// Drops `Range` from requests whose `If-Range` does not match, before ServeDir sees them.
+pub async fn if_range(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    if req.headers().contains_key(header::RANGE)
+        && let Some(validator) = req.headers().get(header::IF_RANGE).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    {
+        let rel = req.uri().path().trim_start_matches("/media").to_owned();
+        if !if_range_matches(&st.config.media_dir, &rel, &validator) {
+            req.headers_mut().remove(header::RANGE);
+        }
+    }
+    next.run(req).await
+}

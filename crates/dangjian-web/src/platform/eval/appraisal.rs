@@ -268,11 +268,14 @@ pub async fn act(
             }
             let names: BTreeMap<i64, &str> = ps.iter().map(|p| (p.member_id, p.name.as_str())).collect();
             errors.extend(validate_decisions(&parts, &decisions, &AppraisalConfig::default()).into_iter().map(|pr| {
-                let mut msg = pr.to_string();
-                for (mid, name) in &names {
-                    msg = msg.replace(&format!("党员 {mid} "), &format!("{name} "));
-                }
-                msg
+                // Messages about one member start with "党员 {id} ": show the name instead.
+                let msg = pr.to_string();
+                names
+                    .iter()
+                    .find_map(|(mid, name)| {
+                        msg.strip_prefix(&format!("党员 {mid} ")).map(|rest| format!("{name} {rest}"))
+                    })
+                    .unwrap_or(msg)
             }));
             if !errors.is_empty() {
                 return render(&st, &me, id, year, errors, Some(&pairs)).await;

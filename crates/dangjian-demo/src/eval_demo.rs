@@ -80,23 +80,6 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
     let mut summary = EvalSummary::default();
 
     for (i, b) in branches.iter().enumerate() {
-        // Two years ago, on paper: most branches 达标, some 示范 (a few also 四强).
-        let earlier = if i % 4 == 0 { Grade::Model } else { Grade::Standard };
-        grading::record_grade(
-            db,
-            &grading::EarlierGrade {
-                org_id: b.id,
-                year: last - 1,
-                on_date: iso(day(last, Month::January, 20)),
-                grade: earlier.code().into(),
-                four_strong: i % 8 == 0,
-                total: if earlier == Grade::Model { "92.00".into() } else { "84.00".into() },
-            },
-            now,
-        )
-        .await?;
-        let held = vec![HeldGrade { on: day(last, Month::January, 20), grade: earlier, four_strong: i % 8 == 0 }];
-
         // Last year's sheet: small deductions; the first branch a veto (it loses its grade).
         let mut sheet = Vec::new();
         for (_, item) in standard.items() {
@@ -120,6 +103,24 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
             });
         }
         let score = score_sheet(&standard, &sheet).map_err(|e| DemoError::Store(StoreError::Config(e.to_string())))?;
+        // Two years ago, on paper: the grade each branch keeps, except the first, which
+        // held 达标 and loses it to the veto.
+        let earlier = if i == 0 { Grade::Standard } else { score.grade };
+        let four_strong = i % 8 == 0 && earlier >= Grade::Standard;
+        grading::record_grade(
+            db,
+            &grading::EarlierGrade {
+                org_id: b.id,
+                year: last - 1,
+                on_date: iso(day(last, Month::January, 20)),
+                grade: earlier.code().into(),
+                four_strong,
+                total: format!("{:.2}", score.total),
+            },
+            now,
+        )
+        .await?;
+        let held = vec![HeldGrade { on: day(last, Month::January, 20), grade: earlier, four_strong }];
         let total = format!("{:.2}", score.total);
         let rows: Vec<grading::EntryRow> = sheet
             .iter()

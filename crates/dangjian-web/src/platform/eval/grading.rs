@@ -312,6 +312,9 @@ pub struct HistoryLine {
     pub four_strong: bool,
 }
 
+/// A rectification item as listed: (id, aspect, name, lost, vetoed, note, open, done note).
+pub type RectificationLine = (i64, String, String, String, bool, String, bool, String);
+
 pub struct RemovalView {
     pub on: String,
     pub check: &'static str,
@@ -319,8 +322,7 @@ pub struct RemovalView {
     pub to: &'static str,
     pub reasons: Vec<String>,
     pub four_strong_revoked: bool,
-    /// (id, aspect, name, lost, vetoed, note, open, done note)
-    pub items: Vec<(i64, String, String, String, bool, String, bool, String)>,
+    pub items: Vec<RectificationLine>,
 }
 
 #[derive(Template)]

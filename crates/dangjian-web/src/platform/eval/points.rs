@@ -610,7 +610,7 @@ pub async fn branch_act(
             };
             let cat = catalogue(&st).await?;
             let act = field(&pairs, "action");
-            if !cat.rule(&act).is_some_and(|r| !r.by_application) {
+            if cat.rule(&act).is_none_or(|r| r.by_application) {
                 return fail("请选择积分项目（申报类项目由党员本人申报）".into()).await;
             }
             let Some(on) = parse_date(&field(&pairs, "on_date")).filter(|d| *d <= today()) else {

@@ -9,6 +9,7 @@
 
 mod article;
 mod body;
+mod eval_demo;
 mod plan;
 pub mod platform;
 mod site;
@@ -16,6 +17,7 @@ mod text;
 mod titles;
 mod words;
 
+pub use eval_demo::{EvalOptions, EvalSummary, generate_evaluation};
 pub use platform::{PlatformOptions, PlatformSummary, generate_platform};
 
 use dangjian_store::articles::{self, NewArticle};

@@ -104,6 +104,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "dues_adjustments_meeting_files",
         include_str!("../migrations/sqlite/0013_dues_adjustments_meeting_files.sql"),
     ),
+    (14, "evaluation", include_str!("../migrations/sqlite/0014_evaluation.sql")),
     (16, "documents", include_str!("../migrations/sqlite/0016_documents.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -124,6 +125,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         "dues_adjustments_meeting_files",
         include_str!("../migrations/postgres/0013_dues_adjustments_meeting_files.sql"),
     ),
+    (14, "evaluation", include_str!("../migrations/postgres/0014_evaluation.sql")),
     (16, "documents", include_str!("../migrations/postgres/0016_documents.sql")),
 ];
 

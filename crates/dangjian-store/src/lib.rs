@@ -4,6 +4,7 @@
 //! has its own text. Times are bound as parameters (Unix microseconds), never `now()`.
 
 pub mod adjustments;
+pub mod appraisal;
 pub mod articles;
 pub mod audit;
 pub mod bulk;
@@ -14,12 +15,14 @@ pub mod content;
 pub mod dues;
 mod error;
 pub mod feeds;
+pub mod grading;
 pub mod imports;
 pub mod links;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod outbox;
+pub mod points;
 pub mod revisions;
 pub mod sessions;
 pub mod settings;

@@ -13,7 +13,7 @@ use dangjian_store::{
     orgs::{self, NewOrg},
     transfers,
 };
-use dangjian_web::platform::ID_ROUTES;
+use dangjian_web::platform::{EVAL_ACTIONS, ID_ROUTES};
 use support::{
     apps,
     client::{Client, PW, account},
@@ -33,6 +33,19 @@ const TABLES: &[&str] = &[
     "dues_adjustments",
     "transfers",
     "pending_imports",
+    "grading_standards",
+    "grading_assessments",
+    "grading_entries",
+    "branch_grades",
+    "grade_removals",
+    "grade_rectifications",
+    "eval_config",
+    "points_rankings",
+    "points_ledger",
+    "points_applications",
+    "appraisal_rounds",
+    "appraisal_participants",
+    "appraisal_ballots",
 ];
 
 async fn counts(db: &Db) -> Vec<(String, i64, String)> {
@@ -58,6 +71,16 @@ async fn counts(db: &Db) -> Vec<(String, i64, String)> {
     out.push(("members.updated_at".into(), touched, String::new()));
     out.push(("transfer statuses".into(), 0, status.join(",")));
     out.push(("adjustment statuses".into(), 0, adj.join(",")));
+    // The evaluation records of the other branch change state in place: watch those too.
+    for (label, sql) in [
+        ("assessment stages", "SELECT stage FROM grading_assessments ORDER BY id"),
+        ("rectification statuses", "SELECT status FROM grade_rectifications ORDER BY id"),
+        ("points application statuses", "SELECT status FROM points_applications ORDER BY id"),
+        ("appraisal round statuses", "SELECT status FROM appraisal_rounds ORDER BY id"),
+    ] {
+        let v: Vec<String> = dangjian_store::on_pool!(db, |p| sqlx::query_scalar(sql).fetch_all(p).await).unwrap();
+        out.push((label.into(), 0, v.join(",")));
+    }
     out
 }
 
@@ -118,6 +141,78 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
         .await
         .unwrap();
 
+        // Evaluation records of branch B: an assessment submitted to 自评 with a removal and
+        // a rectification item, a ledger line, a pending application, an open appraisal round.
+        let year = time::OffsetDateTime::now_utc().year();
+        let body = serde_json::to_string(&dangjian_domain::eval::standard::default_standard()).unwrap();
+        let standard =
+            dangjian_store::grading::insert_standard(db, "branch_standard", 1, &body, None, 0).await.unwrap();
+        let assessment =
+            dangjian_store::grading::open_assessment(db, t.branch_b, year, "annual", standard, 0).await.unwrap();
+        let submitted = dangjian_store::grading::FlowUpdate { stage: "self_assessed".into(), ..Default::default() };
+        dangjian_store::grading::transition(db, assessment.id, "draft", &submitted, None, 0).await.unwrap();
+        let _ = dangjian_store::grading::record_grade(
+            db,
+            &dangjian_store::grading::EarlierGrade {
+                org_id: t.branch_b,
+                year: year - 1,
+                on_date: format!("{}-01-10", year - 1),
+                grade: "standard".into(),
+                four_strong: false,
+                total: "85.00".into(),
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let removal = dangjian_store::grading::FinalGrade {
+            on_date: format!("{year}-01-01"),
+            grade: "substandard".into(),
+            four_strong: false,
+            total: "70.00".into(),
+            removal: Some(dangjian_store::grading::NewRemoval {
+                check_kind: "spot_check".into(),
+                from_grade: "standard".into(),
+                to_grade: "substandard".into(),
+                four_strong_revoked: false,
+                reasons: "抽查".into(),
+                rectifications: vec![dangjian_store::grading::NewRectification {
+                    aspect: "组织生活".into(),
+                    item: "org_life.themed_day".into(),
+                    name: "主题党日".into(),
+                    lost: "5".into(),
+                    vetoed: false,
+                    note: String::new(),
+                }],
+            }),
+        };
+        let spot =
+            dangjian_store::grading::open_assessment(db, t.branch_b, year, "spot_check", standard, 0).await.unwrap();
+        let done = dangjian_store::grading::FlowUpdate { stage: "final".into(), ..Default::default() };
+        dangjian_store::grading::transition(db, spot.id, "draft", &done, Some(&removal), 0).await.unwrap();
+        let rectification = dangjian_store::grading::removals(db, t.branch_b).await.unwrap()[0].1[0].id;
+        let line = dangjian_store::points::NewLine {
+            member_id: b_member,
+            on_date: format!("{year}-01-02"),
+            action: "quiz".into(),
+            points: "5.00".into(),
+            reverses: None,
+            reason: "知识测试".into(),
+            event_key: None,
+        };
+        let entry = dangjian_store::points::append_with(db, b_member, year, None, 0, |_| {
+            Ok::<_, dangjian_store::StoreError>(Some(line))
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+        let application =
+            dangjian_store::points::apply(db, b_member, "good_deed", &format!("{year}-01-03"), "1", "证明", 0)
+                .await
+                .unwrap();
+        dangjian_store::appraisal::open(db, t.branch_b, year, &[(b_member, "full".into())], 0).await.unwrap();
+
         let sec = account(&app, "sec_a", &["officer"], &[], 0).await;
         dangjian_store::users::set_platform_binding(db, sec, Some(t.branch_a), None).await.unwrap();
         let own = account(&app, "zhangsan", &["member"], &[], 0).await;
@@ -129,7 +224,9 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
              &paid_on=2024-03-05&method=x&kind=exempt&from_month=2024-01&through_month=2024-02\
              &branch_discussed_on=2024-01-01&reason=x&note=x&name=%E6%B5%8B&id_number=110105199003071239\
              &step=apply&on_date=2024-01-01&to_org={branch_c}&topic=x&held_on=2024-03-01&present={b_member}\
-             &token=x&group_id={}&parent_id={}",
+             &token=x&group_id={}&parent_id={}&year={year}&application_id={application}&entry_id={entry}\
+             &rectification_id={rectification}&done_note=x&enabled=on&action=quiz&quantity=1&evidence=x\
+             &mark.{b_member}=excellent&grade.{b_member}=qualified&feedback.{b_member}=x&v.support.venue=0",
             t.branch_b, t.branch_b
         );
         let id_for = |path: &str| -> i64 {
@@ -143,7 +240,9 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
                 transfer
             }
         };
-        let actions = ["base", "pay", "apply", "approve", "reject", "dispatch", "receive", "receipt", "cancel"];
+        let base = ["base", "pay", "apply", "approve", "reject", "dispatch", "receive", "receipt", "cancel"];
+        let actions: Vec<&str> =
+            base.iter().copied().chain(EVAL_ACTIONS.iter().copied().filter(|a| !base.contains(a))).collect();
         let before = counts(db).await;
         for user in ["sec_a", "zhangsan"] {
             let mut c = Client::new(&app);
@@ -181,6 +280,10 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
             format!("/platform/members/{b_member}"),
             format!("/platform/meetings/{meeting}"),
             format!("/platform/meetings/{meeting}/files/{file}"),
+            format!("/platform/orgs/{}/grading", t.branch_b),
+            format!("/platform/orgs/{}/points", t.branch_b),
+            format!("/platform/orgs/{}/appraisal", t.branch_b),
+            format!("/platform/members/{b_member}/points"),
         ] {
             assert_eq!(c.get(&uri).await.status, StatusCode::OK, "{l}: {uri}");
         }

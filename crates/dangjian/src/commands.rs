@@ -104,6 +104,16 @@ async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
             p.members,
             started.elapsed().as_secs_f64()
         );
+        let e = dangjian_demo::generate_evaluation(
+            db,
+            &dangjian_demo::EvalOptions { seed: args.seed, today, now_micros: clock::now_micros() },
+        )
+        .await
+        .context("demo evaluation data")?;
+        println!(
+            "已生成达标定级 {} 份（其中取消等次 {} 个支部）、党性积分记录 {} 条、民主评议 {} 个支部",
+            e.assessments, e.removals, e.ledger_lines, e.appraisal_rounds
+        );
     }
     Ok(())
 }

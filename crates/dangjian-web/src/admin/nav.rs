@@ -42,6 +42,18 @@ pub const MODULES: &[Module] = &[
         roles: &[Role::Officer],
     },
     Module {
+        href: "/platform/grading",
+        name: "达标定级",
+        summary: "支部自评、初评审核、公示定级、退出整改，党性积分与民主评议",
+        roles: &[Role::Officer],
+    },
+    Module {
+        href: "/platform/me/points",
+        name: "我的党性积分",
+        summary: "积分明细与年度余额、量化评议指数、民主评议反馈、积分申报",
+        roles: &[Role::Member],
+    },
+    Module {
         href: "/platform/me", name: "我的党员信息", summary: "本人党员档案与发展历程", roles: &[Role::Member]
     },
     Module {

@@ -108,7 +108,7 @@ async fn owed(
 }
 
 /// The year's calendar of one branch, from its meetings (those without quorum do not count).
-async fn branch_calendar(
+pub(super) async fn branch_calendar(
     st: &AppState,
     org_id: i64,
     today: Date,

@@ -6,6 +6,7 @@ mod dues;
 mod dues_adjust;
 mod dues_ledger;
 mod dues_year;
+mod eval;
 mod frequencies;
 mod meeting_record;
 mod meetings;
@@ -36,6 +37,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/dues"),
     ("GET", "/platform/dues.xlsx"),
     ("GET", "/platform/transfers"),
+    ("GET", "/platform/grading"),
+    ("GET", "/platform/grading.xlsx"),
+    ("GET", "/platform/me/points"),
 ];
 
 /// Platform routes that take identifiers, for the walk that opens each one with another
@@ -70,6 +74,13 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/orgs/{id}/roster.xlsx"),
     ("POST", "/platform/members/{id}/transfer"),
     ("POST", "/platform/transfers/{id}/{action}"),
+    ("GET", "/platform/orgs/{id}/grading"),
+    ("POST", "/platform/orgs/{id}/grading/{action}"),
+    ("GET", "/platform/orgs/{id}/points"),
+    ("POST", "/platform/orgs/{id}/points/{action}"),
+    ("GET", "/platform/members/{id}/points"),
+    ("GET", "/platform/orgs/{id}/appraisal"),
+    ("POST", "/platform/orgs/{id}/appraisal/{action}"),
 ];
 
 /// Platform routes without identifiers.
@@ -79,6 +90,7 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/transfers.xlsx"),
     ("GET", "/platform/compliance/settings"),
     ("POST", "/platform/compliance/settings"),
+    ("POST", "/platform/me/points"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -120,7 +132,11 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/compliance", get(meetings::compliance))
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
         .route("/platform/compliance/settings", get(frequencies::form).post(frequencies::save))
+        .merge(eval::routes())
 }
+
+/// The `{action}`s of the evaluation routes, for the scope walk.
+pub const EVAL_ACTIONS: &[&str] = eval::ACTIONS;
 
 #[cfg(test)]
 mod tests {
@@ -130,10 +146,14 @@ mod tests {
     /// [`ID_ROUTES`], so the scope walk cannot miss a route added later.
     #[test]
     fn every_registered_route_is_listed_for_the_walks() {
-        let source = include_str!("mod.rs");
-        let body = source.split("pub fn routes()").nth(1).unwrap().split("#[cfg(test)]").next().unwrap();
-        let registered: Vec<&str> = body.split("\"/platform").skip(1).map(|s| s.split('"').next().unwrap()).collect();
-        assert!(registered.len() > 20, "{registered:?}");
+        let mut registered: Vec<&str> = Vec::new();
+        // The evaluation pages register their routes in their own file.
+        for source in [include_str!("mod.rs"), include_str!("eval/mod.rs")] {
+            let body = source.split("pub fn routes()").nth(1).unwrap().split("#[cfg(test)]").next().unwrap();
+            let body = body.split("\n}\n").next().unwrap();
+            registered.extend(body.split("\"/platform").skip(1).map(|s| s.split('"').next().unwrap()));
+        }
+        assert!(registered.len() > 30, "{registered:?}");
         for tail in registered {
             let path = format!("/platform{tail}");
             let listed = ROUTES.iter().chain(PLAIN_ROUTES).chain(ID_ROUTES).any(|(_, p)| *p == path);

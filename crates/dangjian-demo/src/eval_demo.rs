@@ -1,0 +1,339 @@
+//! Demo evaluation data: the default 达标定级 standard, grades held from two years ago,
+//! last year's assessments of every branch run through the whole flow (自评 → 初评 → 审核
+//! → 公示 → 定级) with one branch losing its grade to a veto (退出机制 with rectification
+//! items), 党性积分 for the members of a few branches, and a decided 民主评议 round.
+//!
+//! Everything is scored by the domain engines, so the demo's numbers are what the pages
+//! would compute. Runs after [`crate::generate_platform`]; refuses when assessments exist.
+
+use std::collections::BTreeMap;
+
+use dangjian_domain::eval::{
+    appraisal::{AppraisalGrade, Participant, Standing, excellent_quota},
+    grading::{CheckKind, Grade, HeldGrade, exit_check},
+    member_index::default_index_config,
+    points::{LedgerEntry, PointEvent, default_catalogue, grant, reverse},
+    standard::{AutoSource, ItemInput, ItemKind, SheetEntry, default_standard, score_sheet},
+};
+use dangjian_domain::orgs::OrgKind;
+use dangjian_store::{Db, StoreError, appraisal, grading, members, orgs, points};
+use fastrand::Rng;
+use rust_decimal::Decimal;
+use time::{Date, Duration, Month};
+
+use crate::DemoError;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalOptions {
+    pub seed: u64,
+    /// Last year's round is `today.year() - 1`.
+    pub today: Date,
+    pub now_micros: i64,
+}
+
+/// What [`generate_evaluation`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvalSummary {
+    pub assessments: usize,
+    pub removals: usize,
+    pub ledger_lines: usize,
+    pub appraisal_rounds: usize,
+}
+
+fn iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+fn day(year: i32, month: Month, d: u8) -> Date {
+    Date::from_calendar_date(year, month, d).unwrap_or(Date::MIN)
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, DemoError> {
+    serde_json::to_string(v).map_err(|e| DemoError::Store(StoreError::Config(e.to_string())))
+}
+
+/// Writes the demo evaluation data (see the module documentation).
+pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSummary, DemoError> {
+    let now = opts.now_micros;
+    let last = opts.today.year() - 1;
+    let mut rng = Rng::with_seed(opts.seed ^ 0x6576_616c);
+    let standard = default_standard();
+    let standard_id = match grading::latest_standard(db, &standard.code).await? {
+        Some(s) => s.id,
+        None => {
+            grading::insert_standard(db, &standard.code, i64::from(standard.version), &json(&standard)?, None, now)
+                .await?
+        }
+    };
+    points::config_seed(db, points::CATALOGUE_KEY, &json(&default_catalogue())?, now).await?;
+    points::config_seed(db, points::INDEX_KEY, &json(&default_index_config())?, now).await?;
+
+    let branches: Vec<orgs::Org> = orgs::all(db)
+        .await?
+        .into_iter()
+        .filter(|o| OrgKind::from_code(&o.kind).is_some_and(|k| k.is_branch()))
+        .collect();
+    if !grading::assessments_in_year(db, last).await?.is_empty() {
+        return Err(DemoError::Store(StoreError::Conflict(format!("{last} 年的达标定级已有记录"))));
+    }
+    let mut summary = EvalSummary::default();
+
+    for (i, b) in branches.iter().enumerate() {
+        // Last year's sheet: small deductions; the first branch a veto (it loses its grade).
+        let mut sheet = Vec::new();
+        for (_, item) in standard.items() {
+            let input = match (item.kind, &item.auto) {
+                (ItemKind::Veto, _) => ItemInput::Veto(i == 0 && item.code == "veto.incident"),
+                (_, Some(rule)) => ItemInput::Measured(match rule.source {
+                    AutoSource::MeetingComplianceRate => Decimal::new(rng.i64(80..=100), 2),
+                    AutoSource::DuesArrears => Decimal::from(rng.i64(0..=1)),
+                    AutoSource::OverdueTermRenewal | AutoSource::DevelopmentRuleBreaches => Decimal::ZERO,
+                }),
+                (ItemKind::Bonus, None) => ItemInput::Manual(Decimal::from(rng.i64(0..=1))),
+                (ItemKind::Scored, None) => ItemInput::Manual(item.max_points - Decimal::from(rng.i64(0..=2))),
+                _ => ItemInput::Manual(Decimal::from(rng.i64(0..=2)).min(item.max_points)),
+            };
+            let claims = !item.evidence.is_empty();
+            sheet.push(SheetEntry {
+                item: item.code.clone(),
+                input,
+                evidence: if claims { vec![format!("{}（{last} 年）", item.evidence)] } else { vec![] },
+                note: String::new(),
+            });
+        }
+        let score = score_sheet(&standard, &sheet).map_err(|e| DemoError::Store(StoreError::Config(e.to_string())))?;
+        // Two years ago, on paper: the grade each branch keeps, except the first, which
+        // held 达标 and loses it to the veto.
+        let earlier = if i == 0 { Grade::Standard } else { score.grade };
+        let four_strong = i % 8 == 0 && earlier >= Grade::Standard;
+        grading::record_grade(
+            db,
+            &grading::EarlierGrade {
+                org_id: b.id,
+                year: last - 1,
+                on_date: iso(day(last, Month::January, 20)),
+                grade: earlier.code().into(),
+                four_strong,
+                total: format!("{:.2}", score.total),
+            },
+            now,
+        )
+        .await?;
+        let held = vec![HeldGrade { on: day(last, Month::January, 20), grade: earlier, four_strong }];
+        let total = format!("{:.2}", score.total);
+        let rows: Vec<grading::EntryRow> = sheet
+            .iter()
+            .map(|e| {
+                let (kind, value) = match &e.input {
+                    ItemInput::Veto(v) => ("veto", v.to_string()),
+                    ItemInput::Measured(v) => ("measured", v.to_string()),
+                    ItemInput::Manual(v) => ("manual", v.to_string()),
+                };
+                grading::EntryRow {
+                    item: e.item.clone(),
+                    input_kind: kind.into(),
+                    value,
+                    evidence: e.evidence.join("\n"),
+                    note: e.note.clone(),
+                }
+            })
+            .collect();
+        let a = grading::open_assessment(db, b.id, last, CheckKind::Annual.code(), standard_id, now).await?;
+        let notice_from = day(last, Month::December, 10);
+        let notice_to = notice_from + Duration::days(4);
+        let mut u = grading::FlowUpdate {
+            stage: "self_assessed".into(),
+            self_total: Some(total.clone()),
+            sheet: Some(("self".into(), rows.clone())),
+            ..Default::default()
+        };
+        grading::transition(db, a.id, "draft", &u, None, now).await?;
+        u.stage = "preliminary".into();
+        u.preliminary_total = Some(total.clone());
+        u.sheet = Some(("preliminary".into(), rows.clone()));
+        grading::transition(db, a.id, "self_assessed", &u, None, now).await?;
+        u.stage = "reviewed".into();
+        u.reviewed_total = Some(total.clone());
+        u.grade = Some(score.grade.code().into());
+        u.sheet = Some(("reviewed".into(), rows));
+        grading::transition(db, a.id, "preliminary", &u, None, now).await?;
+        u.stage = "notice".into();
+        u.notice_from = Some(iso(notice_from));
+        u.notice_to = Some(iso(notice_to));
+        u.sheet = None;
+        grading::transition(db, a.id, "reviewed", &u, None, now).await?;
+        let on = notice_to + Duration::days(1);
+        let removal = exit_check(&held, CheckKind::Annual, on, &score, &standard.bands);
+        u.stage = "final".into();
+        let f = grading::FinalGrade {
+            on_date: iso(on),
+            grade: score.grade.code().into(),
+            four_strong: held[0].four_strong && score.grade >= Grade::Standard,
+            total,
+            removal: removal.map(|r| grading::NewRemoval {
+                check_kind: r.check.code().into(),
+                from_grade: r.from.code().into(),
+                to_grade: r.to.code().into(),
+                four_strong_revoked: r.four_strong_revoked,
+                reasons: r.reasons.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n"),
+                rectifications: r
+                    .rectification
+                    .iter()
+                    .map(|x| grading::NewRectification {
+                        aspect: x.aspect.clone(),
+                        item: x.item.clone(),
+                        name: x.name.clone(),
+                        lost: x.lost.to_string(),
+                        vetoed: x.vetoed,
+                        note: x.note.clone(),
+                    })
+                    .collect(),
+            }),
+        };
+        if f.removal.is_some() {
+            summary.removals += 1;
+        }
+        grading::transition(db, a.id, "notice", &u, Some(&f), now).await?;
+        summary.assessments += 1;
+    }
+
+    // 党性积分 and 民主评议 for the members of the first few branches.
+    let catalogue = default_catalogue();
+    for b in branches.iter().take(3) {
+        let roster = members::in_orgs(db, &[b.id]).await?;
+        let graded: Vec<&members::Member> = roster
+            .iter()
+            .filter(|m| matches!(m.status.as_str(), "full" | "probationary" | "probation_extended"))
+            .collect();
+        for m in &graded {
+            let mut ledger: Vec<LedgerEntry> = Vec::new();
+            let mut events: Vec<(Date, &str, rust_decimal::Decimal, bool)> = Vec::new();
+            for month in 1..=12u8 {
+                let month = Month::try_from(month).unwrap_or(Month::January);
+                events.push((day(last, month, 8), "dues_on_time", Decimal::ONE, false));
+                if rng.u8(0..4) > 0 {
+                    events.push((day(last, month, 15), "org_life_attendance", Decimal::ONE, false));
+                }
+            }
+            events.push((day(last, Month::June, 1), "volunteer_hour", Decimal::from(rng.i64(2..=6)), false));
+            events.push((day(last, Month::July, 1), "quiz", Decimal::new(rng.i64(60..=100), 2), false));
+            if rng.bool() {
+                events.push((day(last, Month::September, 10), "good_deed", Decimal::ONE, true));
+            }
+            for (on, action, quantity, approved) in events {
+                let event =
+                    PointEvent { member: m.id, on, action: action.into(), quantity, approved_application: approved };
+                let Ok(g) = grant(&catalogue, &ledger, &event) else { continue };
+                let key = format!("demo:{}:{}:{}", m.id, action, iso(on));
+                let line = points::NewLine {
+                    member_id: m.id,
+                    on_date: iso(on),
+                    action: g.entry.action.clone(),
+                    points: format!("{:.2}", g.entry.points),
+                    reverses: None,
+                    reason: g.entry.reason.clone(),
+                    event_key: Some(key),
+                };
+                let id = append(db, m.id, last, line, now).await?;
+                ledger.push(g.entry.with_id(id));
+                summary.ledger_lines += 1;
+            }
+        }
+        // One correction: the first member's volunteer hours were entered twice in error.
+        if let Some(m) = graded.first() {
+            let from = format!("{last:04}-01-01");
+            let to = format!("{last:04}-12-31");
+            let rows = points::ledger(db, &[m.id], &from, &to).await?;
+            if let Some(v) = rows.iter().find(|r| r.action == "volunteer_hour") {
+                let ledger: Vec<LedgerEntry> = rows
+                    .iter()
+                    .filter_map(|r| {
+                        Some(LedgerEntry {
+                            id: r.id,
+                            member: r.member_id,
+                            on: Date::parse(&r.on_date, &time::format_description::well_known::Iso8601::DATE).ok()?,
+                            action: r.action.clone(),
+                            points: r.points.parse().ok()?,
+                            reverses: r.reverses,
+                            reason: r.reason.clone(),
+                        })
+                    })
+                    .collect();
+                if let Ok(n) = reverse(&ledger, v.id, "志愿服务时长登记有误，经核实更正") {
+                    let line = points::NewLine {
+                        member_id: n.member,
+                        on_date: iso(n.on),
+                        action: n.action,
+                        points: format!("{:.2}", n.points),
+                        reverses: n.reverses,
+                        reason: n.reason,
+                        event_key: None,
+                    };
+                    append(db, m.id, last, line, now).await?;
+                    summary.ledger_lines += 1;
+                }
+            }
+        }
+
+        // 民主评议: ballots from every participant, decided within the 优秀 quota.
+        let parts: Vec<(i64, String)> = graded
+            .iter()
+            .map(|m| (m.id, if m.status == "full" { "full".to_owned() } else { "probationary".to_owned() }))
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let round = appraisal::open(db, b.id, last, &parts, now).await?;
+        let full: Vec<i64> = parts.iter().filter(|p| p.1 == "full").map(|p| p.0).collect();
+        for _ in 0..parts.len() {
+            let marks: Vec<String> = full
+                .iter()
+                .map(|m| {
+                    let g = match rng.u8(0..10) {
+                        0..=2 => AppraisalGrade::Excellent,
+                        3..=8 => AppraisalGrade::Qualified,
+                        _ => AppraisalGrade::BasicallyQualified,
+                    };
+                    format!("{m}:{}", g.code())
+                })
+                .collect();
+            appraisal::add_ballot(db, round, &marks.join("\n")).await?;
+        }
+        let quota = excellent_quota(
+            &parts
+                .iter()
+                .map(|p| Participant {
+                    member: p.0,
+                    standing: if p.1 == "full" { Standing::Full } else { Standing::Probationary },
+                })
+                .collect::<Vec<_>>(),
+            &Default::default(),
+        ) as usize;
+        let mut grades: BTreeMap<i64, AppraisalGrade> = BTreeMap::new();
+        for (i, m) in full.iter().enumerate() {
+            grades.insert(*m, if i < quota { AppraisalGrade::Excellent } else { AppraisalGrade::Qualified });
+        }
+        let lines: Vec<appraisal::DecisionLine> = parts
+            .iter()
+            .map(|(m, standing)| appraisal::DecisionLine {
+                member_id: *m,
+                grade: grades.get(m).map(|g| g.code().to_owned()),
+                follow_up: String::new(),
+                feedback: if standing == "full" {
+                    "理论学习扎实，发挥了先锋模范作用；希望在联系服务群众方面再上台阶。".into()
+                } else {
+                    "预备期表现良好，继续加强党性锻炼。".into()
+                },
+            })
+            .collect();
+        appraisal::decide(db, round, &lines, now).await?;
+        summary.appraisal_rounds += 1;
+    }
+    Ok(summary)
+}
+
+async fn append(db: &Db, member: i64, year: i32, line: points::NewLine, now: i64) -> Result<i64, DemoError> {
+    let id = points::append_with(db, member, year, None, now, |_| Ok::<_, StoreError>(Some(line))).await?;
+    Ok(id.map_err(DemoError::Store)?.unwrap_or_default())
+}

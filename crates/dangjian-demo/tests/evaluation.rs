@@ -1,0 +1,46 @@
+//! `generate_evaluation` after `generate_platform`: a standard, last year's assessments
+//! with one branch losing its grade, points and a decided 民主评议, on both backends.
+
+use dangjian_demo::{EvalOptions, PlatformOptions, generate_evaluation, generate_platform};
+use dangjian_domain::eval::standard::{Standard, score_sheet};
+use dangjian_pii::PiiKey;
+use dangjian_store::{grading, orgs, testing::TestDb};
+use time::{Date, macros::date};
+
+const NOW: i64 = 1_749_952_800_000_000;
+const TODAY: Date = date!(2025 - 06 - 15);
+
+#[tokio::test]
+async fn demo_has_a_year_of_assessments_with_one_branch_losing_its_grade() {
+    for t in TestDb::all().await {
+        let l = t.label;
+        let key = PiiKey::from_hex(&"ab".repeat(32)).unwrap();
+        let opts = PlatformOptions { members: 300, seed: 7, today: TODAY, now_micros: NOW };
+        generate_platform(&t.db, &key, &opts, &|_, _| {}).await.unwrap();
+        let e = EvalOptions { seed: 7, today: TODAY, now_micros: NOW };
+        let s = generate_evaluation(&t.db, &e).await.unwrap();
+        let branches = orgs::all(&t.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|o| o.kind == "branch" || o.kind == "joint_branch")
+            .count();
+        assert_eq!(s.assessments, branches, "{l}");
+        assert_eq!(s.removals, 1, "{l}: {s:?}");
+        assert!(s.ledger_lines > 0 && s.appraisal_rounds > 0, "{l}: {s:?}");
+        // Every assessment is final, and its stored totals are what the engine computes.
+        let std_row = grading::latest_standard(&t.db, "branch_standard").await.unwrap().unwrap();
+        let standard: Standard = serde_json::from_str(&std_row.body).unwrap();
+        for a in grading::assessments_in_year(&t.db, 2024).await.unwrap() {
+            assert_eq!(a.stage, "final", "{l}");
+            let rows = grading::entries(&t.db, a.id, "reviewed").await.unwrap();
+            assert!(!rows.is_empty(), "{l}");
+            let history = grading::history(&t.db, a.org_id).await.unwrap();
+            assert_eq!(history.len(), 2, "{l}");
+            assert_eq!(Some(&history[1].total), a.reviewed_total.as_ref(), "{l}");
+        }
+        assert!(score_sheet(&standard, &[]).is_err(), "{l}: the stored standard is the domain's");
+        // A second run is refused.
+        assert!(generate_evaluation(&t.db, &e).await.is_err(), "{l}");
+    }
+}

@@ -1,0 +1,474 @@
+//! 达标定级: versions of the standard (kept as the domain's JSON), a branch's assessment
+//! per year with its sheets, the grade history and the 退出机制's removals with their
+//! rectification items. The flow's rules are in `dangjian_domain::eval::grading`; every
+//! stage change here is a compare-and-set on the stage, so two reviewers clicking at once
+//! cannot both move it, and a stage change writes its sheet in the same transaction.
+
+use serde::Serialize;
+
+use crate::{Db, Result, StoreError, on_pool, write_tx};
+
+/// A stored version of the standard.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct StandardRow {
+    pub id: i64,
+    pub code: String,
+    pub version: i64,
+    pub body: String,
+}
+
+/// The newest version of the standard `code`.
+pub async fn latest_standard(db: &Db, code: &str) -> Result<Option<StandardRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, StandardRow>(
+        "SELECT id, code, version, body FROM grading_standards WHERE code = $1 ORDER BY version DESC LIMIT 1"
+    )
+    .bind(code)
+    .fetch_optional(p)
+    .await)?)
+}
+
+pub async fn standard(db: &Db, id: i64) -> Result<StandardRow> {
+    on_pool!(db, |p| sqlx::query_as::<_, StandardRow>(
+        "SELECT id, code, version, body FROM grading_standards WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?
+    .ok_or(StoreError::NotFound)
+}
+
+/// Stores a new version; the same code and version twice is a `Conflict`.
+pub async fn insert_standard(db: &Db, code: &str, version: i64, body: &str, by: Option<i64>, now: i64) -> Result<i64> {
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO grading_standards (code, version, body, created_by, created_at) VALUES ($1, $2, $3, $4, $5) \
+         RETURNING id"
+    )
+    .bind(code)
+    .bind(version)
+    .bind(body)
+    .bind(by)
+    .bind(now)
+    .fetch_one(p)
+    .await)?)
+}
+
+/// One branch's assessment for a year.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct AssessmentRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub year: i32,
+    pub check_kind: String,
+    pub standard_id: i64,
+    pub stage: String,
+    pub self_total: Option<String>,
+    pub preliminary_total: Option<String>,
+    pub reviewed_total: Option<String>,
+    pub grade: Option<String>,
+    pub notice_from: Option<String>,
+    pub notice_to: Option<String>,
+    pub return_reason: String,
+}
+
+const ASSESSMENT: &str = "SELECT id, org_id, year, check_kind, standard_id, stage, self_total, preliminary_total, \
+                          reviewed_total, grade, notice_from, notice_to, return_reason FROM grading_assessments";
+
+pub async fn assessment(db: &Db, id: i64) -> Result<AssessmentRow> {
+    let sql = sqlx::AssertSqlSafe(format!("{ASSESSMENT} WHERE id = $1"));
+    on_pool!(db, |p| sqlx::query_as::<_, AssessmentRow>(sql).bind(id).fetch_optional(p).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The branch's assessment of `year` and kind, if one was opened.
+pub async fn assessment_for(db: &Db, org_id: i64, year: i32, check_kind: &str) -> Result<Option<AssessmentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{ASSESSMENT} WHERE org_id = $1 AND year = $2 AND check_kind = $3"));
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, AssessmentRow>(sql)
+        .bind(org_id)
+        .bind(year)
+        .bind(check_kind)
+        .fetch_optional(p)
+        .await)?)
+}
+
+/// Every assessment of a year, for the review lists and statistics.
+pub async fn assessments_in_year(db: &Db, year: i32) -> Result<Vec<AssessmentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{ASSESSMENT} WHERE year = $1 ORDER BY org_id, check_kind"));
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, AssessmentRow>(sql).bind(year).fetch_all(p).await)?)
+}
+
+/// Every assessment of a branch, newest first.
+pub async fn assessments_of(db: &Db, org_id: i64) -> Result<Vec<AssessmentRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{ASSESSMENT} WHERE org_id = $1 ORDER BY year DESC, id DESC"));
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, AssessmentRow>(sql).bind(org_id).fetch_all(p).await)?)
+}
+
+/// Opens the branch's assessment for a year (or returns the one already open).
+pub async fn open_assessment(
+    db: &Db,
+    org_id: i64,
+    year: i32,
+    check_kind: &str,
+    standard_id: i64,
+    now: i64,
+) -> Result<AssessmentRow> {
+    let inserted = on_pool!(db, |p| {
+        sqlx::query(
+        "INSERT INTO grading_assessments (org_id, year, check_kind, standard_id, updated_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (org_id, year, check_kind) DO NOTHING"
+    )
+    .bind(org_id)
+    .bind(year)
+    .bind(check_kind)
+    .bind(standard_id)
+    .bind(now)
+    .execute(p)
+    .await
+    .map(|_| ())
+    });
+    inserted?;
+    assessment_for(db, org_id, year, check_kind).await?.ok_or(StoreError::NotFound)
+}
+
+/// One line of a sheet. `input_kind` is `manual`, `measured` or `veto`.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct EntryRow {
+    pub item: String,
+    pub input_kind: String,
+    pub value: String,
+    pub evidence: String,
+    pub note: String,
+}
+
+/// The sheet of one level (`self`, `preliminary`, `reviewed`), in item order of entry.
+pub async fn entries(db: &Db, assessment_id: i64, level: &str) -> Result<Vec<EntryRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, EntryRow>(
+        "SELECT item, input_kind, value, evidence, note FROM grading_entries WHERE assessment_id = $1 AND level = $2 \
+         ORDER BY item"
+    )
+    .bind(assessment_id)
+    .bind(level)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// What a stage change writes besides the stage.
+#[derive(Debug, Clone, Default)]
+pub struct FlowUpdate {
+    pub stage: String,
+    pub self_total: Option<String>,
+    pub preliminary_total: Option<String>,
+    pub reviewed_total: Option<String>,
+    pub grade: Option<String>,
+    pub notice_from: Option<String>,
+    pub notice_to: Option<String>,
+    pub return_reason: String,
+    /// The sheet to store with the change: (level, lines), replacing that level's lines.
+    pub sheet: Option<(String, Vec<EntryRow>)>,
+}
+
+/// A grade given on finalising, and the removal it caused, if any.
+#[derive(Debug, Clone)]
+pub struct FinalGrade {
+    pub on_date: String,
+    pub grade: String,
+    pub four_strong: bool,
+    pub total: String,
+    pub removal: Option<NewRemoval>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRemoval {
+    pub check_kind: String,
+    pub from_grade: String,
+    pub to_grade: String,
+    pub four_strong_revoked: bool,
+    /// One reason per line.
+    pub reasons: String,
+    pub rectifications: Vec<NewRectification>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRectification {
+    pub aspect: String,
+    pub item: String,
+    pub name: String,
+    pub lost: String,
+    pub vetoed: bool,
+    pub note: String,
+}
+
+/// Moves an assessment from `from_stage` to the update's stage, writing its sheet, and on
+/// the final step its grade and removal, all in one transaction. Another change since
+/// the page was read is a `Conflict`.
+pub async fn transition(
+    db: &Db,
+    id: i64,
+    from_stage: &str,
+    u: &FlowUpdate,
+    final_grade: Option<&FinalGrade>,
+    now: i64,
+) -> Result<()> {
+    write_tx!(db, |conn| {
+        let done = sqlx::query(
+            "UPDATE grading_assessments SET stage = $1, self_total = $2, preliminary_total = $3, reviewed_total = $4, \
+             grade = $5, notice_from = $6, notice_to = $7, return_reason = $8, updated_at = $9 \
+             WHERE id = $10 AND stage = $11",
+        )
+        .bind(&u.stage)
+        .bind(&u.self_total)
+        .bind(&u.preliminary_total)
+        .bind(&u.reviewed_total)
+        .bind(&u.grade)
+        .bind(&u.notice_from)
+        .bind(&u.notice_to)
+        .bind(&u.return_reason)
+        .bind(now)
+        .bind(id)
+        .bind(from_stage)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Err(StoreError::Conflict("该考评已被他人处理".into()));
+        }
+        if let Some((level, lines)) = &u.sheet {
+            sqlx::query("DELETE FROM grading_entries WHERE assessment_id = $1 AND level = $2")
+                .bind(id)
+                .bind(level)
+                .execute(&mut *conn)
+                .await?;
+            for e in lines {
+                sqlx::query(
+                    "INSERT INTO grading_entries (assessment_id, level, item, input_kind, value, evidence, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id)
+                .bind(level)
+                .bind(&e.item)
+                .bind(&e.input_kind)
+                .bind(&e.value)
+                .bind(&e.evidence)
+                .bind(&e.note)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        if let Some(f) = final_grade {
+            let (org_id, year, check_kind): (i64, i32, String) =
+                sqlx::query_as("SELECT org_id, year, check_kind FROM grading_assessments WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            // A spot check changes the held grade only when it removes or lowers it.
+            if check_kind == "annual" || f.removal.is_some() {
+                sqlx::query(
+                    "INSERT INTO branch_grades (org_id, year, on_date, grade, four_strong, total, assessment_id, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(org_id)
+                .bind(year)
+                .bind(&f.on_date)
+                .bind(&f.grade)
+                .bind(f.four_strong)
+                .bind(&f.total)
+                .bind(id)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            }
+            if let Some(r) = &f.removal {
+                let rid: i64 = sqlx::query_scalar(
+                    "INSERT INTO grade_removals (org_id, assessment_id, on_date, check_kind, from_grade, to_grade, \
+                     four_strong_revoked, reasons, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(org_id)
+                .bind(id)
+                .bind(&f.on_date)
+                .bind(&r.check_kind)
+                .bind(&r.from_grade)
+                .bind(&r.to_grade)
+                .bind(r.four_strong_revoked)
+                .bind(&r.reasons)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?;
+                for x in &r.rectifications {
+                    sqlx::query(
+                        "INSERT INTO grade_rectifications (removal_id, aspect, item, name, lost, vetoed, note) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(rid)
+                    .bind(&x.aspect)
+                    .bind(&x.item)
+                    .bind(&x.name)
+                    .bind(&x.lost)
+                    .bind(x.vetoed)
+                    .bind(&x.note)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        }
+        Ok::<_, StoreError>(())
+    })
+}
+
+/// Replaces the branch's draft self-assessment sheet while it is still a draft.
+pub async fn save_draft(db: &Db, id: i64, lines: &[EntryRow], now: i64) -> Result<()> {
+    write_tx!(db, |conn| {
+        let done = sqlx::query("UPDATE grading_assessments SET updated_at = $1 WHERE id = $2 AND stage = 'draft'")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(StoreError::Conflict("自评已提交，不能再修改".into()));
+        }
+        sqlx::query("DELETE FROM grading_entries WHERE assessment_id = $1 AND level = 'self'")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for e in lines {
+            sqlx::query(
+                "INSERT INTO grading_entries (assessment_id, level, item, input_kind, value, evidence, note) \
+                 VALUES ($1, 'self', $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(&e.item)
+            .bind(&e.input_kind)
+            .bind(&e.value)
+            .bind(&e.evidence)
+            .bind(&e.note)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok::<_, StoreError>(())
+    })
+}
+
+/// A grade the branch was given.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct GradeRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub year: i32,
+    pub on_date: String,
+    pub grade: String,
+    pub four_strong: bool,
+    pub total: String,
+}
+
+/// A branch's grades, oldest first (the last is what it holds).
+pub async fn history(db: &Db, org_id: i64) -> Result<Vec<GradeRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, GradeRow>(
+        "SELECT id, org_id, year, on_date, grade, four_strong, total FROM branch_grades WHERE org_id = $1 ORDER BY id"
+    )
+    .bind(org_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Every grade given, oldest first, for the statistics.
+pub async fn all_grades(db: &Db) -> Result<Vec<GradeRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, GradeRow>(
+        "SELECT id, org_id, year, on_date, grade, four_strong, total FROM branch_grades ORDER BY id"
+    )
+    .fetch_all(p)
+    .await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct RemovalRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub on_date: String,
+    pub check_kind: String,
+    pub from_grade: String,
+    pub to_grade: String,
+    pub four_strong_revoked: bool,
+    pub reasons: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct RectificationRow {
+    pub id: i64,
+    pub removal_id: i64,
+    pub aspect: String,
+    pub item: String,
+    pub name: String,
+    pub lost: String,
+    pub vetoed: bool,
+    pub note: String,
+    pub status: String,
+    pub done_note: String,
+}
+
+/// A branch's removals, newest first, each with its rectification items.
+pub async fn removals(db: &Db, org_id: i64) -> Result<Vec<(RemovalRow, Vec<RectificationRow>)>> {
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, RemovalRow>(
+        "SELECT id, org_id, on_date, check_kind, from_grade, to_grade, four_strong_revoked, reasons \
+         FROM grade_removals WHERE org_id = $1 ORDER BY id DESC"
+    )
+    .bind(org_id)
+    .fetch_all(p)
+    .await)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let items = on_pool!(db, |p| sqlx::query_as::<_, RectificationRow>(
+            "SELECT id, removal_id, aspect, item, name, lost, vetoed, note, status, done_note \
+             FROM grade_rectifications WHERE removal_id = $1 ORDER BY id"
+        )
+        .bind(r.id)
+        .fetch_all(p)
+        .await)?;
+        out.push((r, items));
+    }
+    Ok(out)
+}
+
+/// Marks a rectification item done (once) with what was done; `org_id` must own it.
+pub async fn close_rectification(db: &Db, org_id: i64, id: i64, note: &str) -> Result<()> {
+    let done = on_pool!(db, |p| sqlx::query(
+        "UPDATE grade_rectifications SET status = 'done', done_note = $1 WHERE id = $2 AND status = 'open' \
+         AND removal_id IN (SELECT id FROM grade_removals WHERE org_id = $3)"
+    )
+    .bind(note)
+    .bind(id)
+    .bind(org_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(StoreError::Conflict("该整改事项不存在或已完成".into()));
+    }
+    Ok(())
+}
+
+/// A grade held from before the platform (an earlier round on paper).
+#[derive(Debug, Clone)]
+pub struct EarlierGrade {
+    pub org_id: i64,
+    pub year: i32,
+    pub on_date: String,
+    pub grade: String,
+    pub four_strong: bool,
+    pub total: String,
+}
+
+/// Records an earlier grade: a history row without an assessment.
+pub async fn record_grade(db: &Db, g: &EarlierGrade, now: i64) -> Result<i64> {
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
+        "INSERT INTO branch_grades (org_id, year, on_date, grade, four_strong, total, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    )
+    .bind(g.org_id)
+    .bind(g.year)
+    .bind(&g.on_date)
+    .bind(&g.grade)
+    .bind(g.four_strong)
+    .bind(&g.total)
+    .bind(now)
+    .fetch_one(p)
+    .await)?)
+}

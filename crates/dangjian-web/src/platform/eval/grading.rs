@@ -1,0 +1,827 @@
+//! 达标定级 pages: a branch's self-assessment with per-item inputs and the computed
+//! breakdown, the 机关党委's 初评 and the 工委's 审核, 公示 and 定级, the 退出机制 with
+//! rectification items, and the statistics per department and year with an export.
+//!
+//! Who acts: the branch's own account fills in and submits; any 党委 above it (`is_above`)
+//! scores the 初评 or sends the sheet back; an account of the 工委 reviews, runs the 公示
+//! and makes the grade final. Each step is a compare-and-set on the stage.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    str::FromStr,
+};
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, RawForm, State},
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use dangjian_domain::{
+    clock,
+    eval::{
+        grading::{
+            self as flow, AssessmentFlow, CheckKind, FlowConfig, Grade, HeldGrade, Stage, exit_check, grade_statistics,
+        },
+        round_score,
+        standard::{AutoSource, ItemInput, ItemKind, SheetEntry, SheetScore, Standard, score_sheet},
+    },
+    orgs::OrgKind,
+    roles::Role,
+};
+use dangjian_store::{StoreError, grading as store, orgs::Org};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::{
+    super::{download, meetings::branch_in_scope, scope::Scope},
+    current_standard, field, iso, measure, parse_date, standard_by_id, today, year_or_now,
+};
+use crate::{
+    AppError, AppState,
+    admin::{
+        accounts::form_pairs,
+        audit_trail::{self, Actor},
+        current::CurrentUser,
+        nav::Frame,
+    },
+};
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// The account is the 工委's (the top of the tree): it reviews and finalises.
+fn is_committee(scope: &Scope) -> bool {
+    scope.root.and_then(|r| scope.all_orgs.iter().find(|o| o.id == r)).map(|o| o.kind.as_str())
+        == Some(OrgKind::WorkingCommittee.code())
+}
+
+/// The branch's own account (bound to this very branch).
+fn is_own(scope: &Scope, id: i64) -> bool {
+    scope.root == Some(id)
+}
+
+fn flow_of(a: &store::AssessmentRow) -> AssessmentFlow {
+    let dec = |s: &Option<String>| s.as_deref().and_then(|v| Decimal::from_str(v).ok());
+    AssessmentFlow {
+        stage: Stage::from_code(&a.stage).unwrap_or(Stage::Draft),
+        self_total: dec(&a.self_total),
+        preliminary_total: dec(&a.preliminary_total),
+        reviewed_total: dec(&a.reviewed_total),
+        grade: a.grade.as_deref().and_then(Grade::from_code),
+        notice: match (a.notice_from.as_deref().and_then(parse_date), a.notice_to.as_deref().and_then(parse_date)) {
+            (Some(f), Some(t)) => Some((f, t)),
+            _ => None,
+        },
+        last_return_reason: Some(a.return_reason.clone()).filter(|r| !r.is_empty()),
+    }
+}
+
+fn update_of(f: &AssessmentFlow) -> store::FlowUpdate {
+    let dec = |d: Option<Decimal>| d.map(|v| format!("{v:.2}"));
+    store::FlowUpdate {
+        stage: f.stage.code().into(),
+        self_total: dec(f.self_total),
+        preliminary_total: dec(f.preliminary_total),
+        reviewed_total: dec(f.reviewed_total),
+        grade: f.grade.map(|g| g.code().into()),
+        notice_from: f.notice.map(|(a, _)| iso(a)),
+        notice_to: f.notice.map(|(_, b)| iso(b)),
+        return_reason: f.last_return_reason.clone().unwrap_or_default(),
+        sheet: None,
+    }
+}
+
+fn to_sheet(rows: &[store::EntryRow]) -> Vec<SheetEntry> {
+    rows.iter()
+        .filter_map(|r| {
+            let input = match r.input_kind.as_str() {
+                "veto" => ItemInput::Veto(r.value == "true"),
+                "measured" => ItemInput::Measured(Decimal::from_str(&r.value).ok()?),
+                _ => ItemInput::Manual(Decimal::from_str(&r.value).ok()?),
+            };
+            Some(SheetEntry {
+                item: r.item.clone(),
+                input,
+                evidence: r.evidence.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+                note: r.note.clone(),
+            })
+        })
+        .collect()
+}
+
+fn to_rows(sheet: &[SheetEntry]) -> Vec<store::EntryRow> {
+    sheet
+        .iter()
+        .map(|e| {
+            let (kind, value) = match &e.input {
+                ItemInput::Veto(v) => ("veto", v.to_string()),
+                ItemInput::Measured(v) => ("measured", v.to_string()),
+                ItemInput::Manual(v) => ("manual", v.to_string()),
+            };
+            store::EntryRow {
+                item: e.item.clone(),
+                input_kind: kind.into(),
+                value,
+                evidence: e.evidence.join("\n"),
+                note: e.note.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Reads a sheet from the form (`v.CODE`, `e.CODE`, `n.CODE`); automatic items take the
+/// measured value whatever the form says. Returns the entries and the fields that did not
+/// parse. A manual field left empty is left out (the domain reports it as not scored).
+fn sheet_from_form(
+    standard: &Standard,
+    pairs: &[(String, String)],
+    measured: &HashMap<AutoSource, (Decimal, String)>,
+) -> (Vec<SheetEntry>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (_, item) in standard.items() {
+        let v = field(pairs, &format!("v.{}", item.code));
+        let evidence: Vec<String> = field(pairs, &format!("e.{}", item.code))
+            .lines()
+            .map(|l| l.trim().chars().take(200).collect::<String>())
+            .filter(|l| !l.is_empty())
+            .take(20)
+            .collect();
+        let note: String = field(pairs, &format!("n.{}", item.code)).chars().take(300).collect();
+        let input = if item.kind == ItemKind::Veto {
+            ItemInput::Veto(v == "on" || v == "true" || v == "1")
+        } else if let Some(rule) = &item.auto {
+            ItemInput::Measured(measured.get(&rule.source).map(|m| m.0).unwrap_or_default())
+        } else if v.is_empty() {
+            continue;
+        } else {
+            match Decimal::from_str(&v) {
+                Ok(d) if d.scale() <= 2 => ItemInput::Manual(d),
+                _ => {
+                    errors.push(format!("“{}”的分值应为数字，最多两位小数", item.name));
+                    continue;
+                }
+            }
+        };
+        out.push(SheetEntry { item: item.code.clone(), input, evidence, note });
+    }
+    (out, errors)
+}
+
+/// A domain message that names item codes, with the names the users know.
+fn named(standard: &Standard, msg: String) -> String {
+    let mut msg = msg;
+    for (_, i) in standard.items() {
+        msg = msg.replace(&format!(" {} ", i.code), &format!("“{}”", i.name));
+        msg = msg.replace(&i.code, &i.name);
+    }
+    msg
+}
+
+/// One input line of the form.
+pub struct ItemLine {
+    pub code: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub max: String,
+    pub evidence_required: String,
+    pub auto: Option<String>,
+    pub veto: bool,
+    pub value: String,
+    pub checked: bool,
+    pub evidence: String,
+    pub note: String,
+}
+
+pub struct AspectLines {
+    pub name: String,
+    pub weight: String,
+    pub items: Vec<ItemLine>,
+}
+
+/// A scored sheet as shown.
+pub struct Breakdown {
+    pub level: &'static str,
+    pub aspects: Vec<(String, String, String, String, String)>,
+    pub items: Vec<(String, String, String, String, String)>,
+    pub total: String,
+    pub grade: &'static str,
+    pub vetoes: Vec<String>,
+    pub missing_evidence: Vec<String>,
+}
+
+fn breakdown(level: &'static str, s: &SheetScore, standard: &Standard) -> Breakdown {
+    Breakdown {
+        level,
+        aspects: s
+            .aspects
+            .iter()
+            .map(|a| {
+                (
+                    a.name.clone(),
+                    format!("{}", a.weight),
+                    format!("{} / {}", a.base_points, a.base_max),
+                    format!("{}", a.bonus),
+                    format!("{}", a.contribution),
+                )
+            })
+            .collect(),
+        items: s
+            .all_items()
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    i.kind.name().to_owned(),
+                    if i.kind == ItemKind::Veto {
+                        if i.vetoed { "触发".into() } else { "未触发".into() }
+                    } else {
+                        format!("{} / {}", i.points, i.max_points)
+                    },
+                    i.measured.map(|m| format!("平台取数 {m}")).unwrap_or_default(),
+                    i.note.clone(),
+                )
+            })
+            .collect(),
+        total: format!("{}", round_score(s.total)),
+        grade: s.grade.name(),
+        vetoes: s.vetoes.iter().map(|c| named(standard, c.clone())).collect(),
+        missing_evidence: s.missing_evidence().into_iter().map(|c| named(standard, c.to_owned())).collect(),
+    }
+}
+
+fn lines(
+    standard: &Standard,
+    sheet: &[SheetEntry],
+    measured: &HashMap<AutoSource, (Decimal, String)>,
+) -> Vec<AspectLines> {
+    standard
+        .aspects
+        .iter()
+        .map(|a| AspectLines {
+            name: a.name.clone(),
+            weight: a.weight.to_string(),
+            items: a
+                .items
+                .iter()
+                .map(|i| {
+                    let e = sheet.iter().find(|e| e.item == i.code);
+                    let (value, checked) = match e.map(|e| &e.input) {
+                        Some(ItemInput::Manual(d)) => (d.to_string(), false),
+                        Some(ItemInput::Veto(v)) => (String::new(), *v),
+                        _ => (String::new(), false),
+                    };
+                    ItemLine {
+                        code: i.code.clone(),
+                        name: i.name.clone(),
+                        kind: match i.kind {
+                            ItemKind::Deduction => "扣分（填写扣除的分数）",
+                            ItemKind::Bonus => "加分（填写加分）",
+                            ItemKind::Scored => "评分（填写得分）",
+                            ItemKind::Veto => "一票否决",
+                        },
+                        max: i.max_points.to_string(),
+                        evidence_required: i.evidence.clone(),
+                        auto: i.auto.as_ref().map(|r| {
+                            let m = measured.get(&r.source);
+                            format!(
+                                "{}：{}（{}）",
+                                r.source.name(),
+                                m.map(|m| m.0.to_string()).unwrap_or_default(),
+                                m.map(|m| m.1.clone()).unwrap_or_default()
+                            )
+                        }),
+                        veto: i.kind == ItemKind::Veto,
+                        value,
+                        checked,
+                        evidence: e.map(|e| e.evidence.join("\n")).unwrap_or_default(),
+                        note: e.map(|e| e.note.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+pub struct HistoryLine {
+    pub year: i32,
+    pub on: String,
+    pub grade: &'static str,
+    pub total: String,
+    pub four_strong: bool,
+}
+
+/// A rectification item as listed: (id, aspect, name, lost, vetoed, note, open, done note).
+pub type RectificationLine = (i64, String, String, String, bool, String, bool, String);
+
+pub struct RemovalView {
+    pub on: String,
+    pub check: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub reasons: Vec<String>,
+    pub four_strong_revoked: bool,
+    pub items: Vec<RectificationLine>,
+}
+
+#[derive(Template)]
+#[template(path = "platform/eval/grading.html")]
+struct GradingPage {
+    title: &'static str,
+    page: Frame,
+    org_id: i64,
+    org: String,
+    year: i32,
+    standard_name: String,
+    exists: bool,
+    stage: String,
+    self_total: String,
+    preliminary_total: String,
+    reviewed_total: String,
+    grade: String,
+    notice: String,
+    return_reason: String,
+    /// Which form is shown: `save`/`submit` (branch), `preliminary`, `review`, or "".
+    form_action: &'static str,
+    form_title: &'static str,
+    aspects: Vec<AspectLines>,
+    breakdowns: Vec<Breakdown>,
+    can_open: bool,
+    can_send_back: bool,
+    can_notice: bool,
+    can_object: bool,
+    can_finalise: bool,
+    can_rectify: bool,
+    errors: Vec<String>,
+    history: Vec<HistoryLine>,
+    removals: Vec<RemovalView>,
+}
+
+fn grade_name(code: &str) -> &'static str {
+    Grade::from_code(code).map(Grade::name).unwrap_or("—")
+}
+
+async fn render(
+    st: &AppState,
+    me: &CurrentUser,
+    scope: &Scope,
+    org: &Org,
+    year: i32,
+    draft: Option<Vec<SheetEntry>>,
+    errors: Vec<String>,
+) -> Result<Response, AppError> {
+    let id = org.id;
+    let a = store::assessment_for(&st.db, id, year, CheckKind::Annual.code()).await?;
+    let (standard, measured) = match &a {
+        Some(a) => (standard_by_id(st, a.standard_id).await?, measure::measure(st, org, year, today()).await?),
+        None => (current_standard(st).await?.1, HashMap::new()),
+    };
+    let mut breakdowns = Vec::new();
+    let mut form_action = "";
+    let mut form_title = "";
+    let mut sheet_for_form = Vec::new();
+    if let Some(a) = &a {
+        let stage = Stage::from_code(&a.stage).unwrap_or(Stage::Draft);
+        let mut prev: Vec<SheetEntry> = Vec::new();
+        for (level, name) in [("self", "支部自评"), ("preliminary", "机关党委初评"), ("reviewed", "工委审核")]
+        {
+            let sheet = to_sheet(&store::entries(&st.db, a.id, level).await?);
+            if sheet.is_empty() {
+                continue;
+            }
+            if let Ok(s) = score_sheet(&standard, &sheet) {
+                breakdowns.push(breakdown(name, &s, &standard));
+            }
+            prev = sheet;
+        }
+        let (action, title) = match stage {
+            Stage::Draft if is_own(scope, id) => ("submit", "支部自评"),
+            Stage::SelfAssessed if scope.is_above(id) => ("preliminary", "机关党委初评"),
+            Stage::Preliminary if is_committee(scope) && scope.is_above(id) => ("review", "工委审核"),
+            _ => ("", ""),
+        };
+        form_action = action;
+        form_title = title;
+        sheet_for_form = draft.clone().unwrap_or(prev);
+        // The branch's unsaved or saved draft, scored as it stands.
+        if let Some(d) = &draft {
+            match score_sheet(&standard, d) {
+                Ok(s) => breakdowns.insert(0, breakdown("当前填写（未提交）", &s, &standard)),
+                Err(e) => breakdowns.insert(
+                    0,
+                    Breakdown {
+                        level: "当前填写（未提交）",
+                        aspects: vec![],
+                        items: vec![],
+                        total: "—".into(),
+                        grade: "尚不能计算",
+                        vetoes: vec![named(&standard, e.to_string())],
+                        missing_evidence: vec![],
+                    },
+                ),
+            }
+        }
+    }
+    let stage = a.as_ref().and_then(|a| Stage::from_code(&a.stage));
+    let history = store::history(&st.db, id)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|g| HistoryLine {
+            year: g.year,
+            on: g.on_date,
+            grade: grade_name(&g.grade),
+            total: g.total,
+            four_strong: g.four_strong,
+        })
+        .collect();
+    let removals = store::removals(&st.db, id)
+        .await?
+        .into_iter()
+        .map(|(r, items)| RemovalView {
+            on: r.on_date,
+            check: CheckKind::from_code(&r.check_kind).map(CheckKind::name).unwrap_or(""),
+            from: grade_name(&r.from_grade),
+            to: grade_name(&r.to_grade),
+            reasons: r.reasons.lines().map(str::to_owned).collect(),
+            four_strong_revoked: r.four_strong_revoked,
+            items: items
+                .into_iter()
+                .map(|i| (i.id, i.aspect, i.name, i.lost, i.vetoed, i.note, i.status == "open", i.done_note))
+                .collect(),
+        })
+        .collect();
+    let committee = is_committee(scope) && scope.is_above(id);
+    let page = GradingPage {
+        title: "达标定级",
+        page: Frame::for_user(me),
+        org_id: id,
+        org: org.name.clone(),
+        year,
+        standard_name: format!("{}（第 {} 版）", standard.name, standard.version),
+        exists: a.is_some(),
+        stage: stage.map(|s| s.name().to_owned()).unwrap_or_else(|| "尚未开始".into()),
+        self_total: a.as_ref().and_then(|a| a.self_total.clone()).unwrap_or_default(),
+        preliminary_total: a.as_ref().and_then(|a| a.preliminary_total.clone()).unwrap_or_default(),
+        reviewed_total: a.as_ref().and_then(|a| a.reviewed_total.clone()).unwrap_or_default(),
+        grade: a.as_ref().and_then(|a| a.grade.as_deref()).map(grade_name).unwrap_or("").to_owned(),
+        notice: match a.as_ref().map(|a| (a.notice_from.clone(), a.notice_to.clone())) {
+            Some((Some(f), Some(t))) => format!("{f} 至 {t}"),
+            _ => String::new(),
+        },
+        return_reason: a.as_ref().map(|a| a.return_reason.clone()).unwrap_or_default(),
+        form_action,
+        form_title,
+        aspects: lines(&standard, &sheet_for_form, &measured),
+        breakdowns,
+        can_open: a.is_none() && is_own(scope, id),
+        can_send_back: (matches!(stage, Some(Stage::SelfAssessed)) && scope.is_above(id))
+            || (matches!(stage, Some(Stage::Preliminary)) && committee),
+        can_notice: matches!(stage, Some(Stage::Reviewed)) && committee,
+        can_object: matches!(stage, Some(Stage::Notice)) && committee,
+        can_finalise: matches!(stage, Some(Stage::Notice)) && committee,
+        can_rectify: is_own(scope, id) || scope.is_above(id),
+        errors,
+        history,
+        removals,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let year = year_or_now(q.year)?;
+    let scope = Scope::of(&st, &me).await?;
+    let org = branch_in_scope(&scope, id)?.clone();
+    render(&st, &me, &scope, &org, year, None, vec![]).await
+}
+
+/// `POST /platform/orgs/{id}/grading/{action}`.
+pub async fn act(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Path((id, action)): Path<(i64, String)>,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let scope = Scope::of(&st, &me).await?;
+    let org = branch_in_scope(&scope, id)?.clone();
+    let pairs = form_pairs(&body);
+    let year = year_or_now(field(&pairs, "year").parse().ok())?;
+    let back = Redirect::to(&format!("/platform/orgs/{id}/grading?year={year}")).into_response();
+    let now = clock::now_micros();
+    let today = today();
+    let committee = is_committee(&scope) && scope.is_above(id);
+
+    if action == "open" {
+        if !is_own(&scope, id) {
+            return Err(AppError::Forbidden);
+        }
+        let (standard_id, _) = current_standard(&st).await?;
+        let a = store::open_assessment(&st.db, id, year, CheckKind::Annual.code(), standard_id, now).await?;
+        audit(&st, &me, "grading.open", id, &format!("#{} {year}", a.id)).await?;
+        return Ok(back);
+    }
+    if action == "rectify" {
+        if !is_own(&scope, id) && !scope.is_above(id) {
+            return Err(AppError::Forbidden);
+        }
+        let item: i64 = field(&pairs, "rectification_id").parse().map_err(|_| AppError::NotFound)?;
+        let note: String = field(&pairs, "done_note").chars().take(300).collect();
+        if note.is_empty() {
+            return render(&st, &me, &scope, &org, year, None, vec!["请写明整改情况".into()]).await;
+        }
+        match store::close_rectification(&st.db, id, item, &note).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return Err(AppError::NotFound),
+            Err(e) => return Err(e.into()),
+        }
+        audit(&st, &me, "grading.rectify", id, &format!("rectification #{item}")).await?;
+        return Ok(back);
+    }
+
+    let Some(a) = store::assessment_for(&st.db, id, year, CheckKind::Annual.code()).await? else {
+        return Err(AppError::NotFound);
+    };
+    // Who may take each step, before anything is read from the form.
+    let allowed = match action.as_str() {
+        "save" | "submit" => is_own(&scope, id),
+        "preliminary" => scope.is_above(id),
+        "send_back" => scope.is_above(id),
+        "review" | "notice" | "object" | "finalise" => committee,
+        _ => return Err(AppError::NotFound),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let standard = standard_by_id(&st, a.standard_id).await?;
+    let current = flow_of(&a);
+    let measured = measure::measure(&st, &org, year, today).await?;
+    let (sheet, parse_errors) = sheet_from_form(&standard, &pairs, &measured);
+    let fail = |errors: Vec<String>, draft: Option<Vec<SheetEntry>>| {
+        let (st, me, scope, org) = (&st, &me, &scope, &org);
+        async move { render(st, me, scope, org, year, draft, errors).await }
+    };
+
+    let mut next_sheet: Option<(&str, &Vec<SheetEntry>)> = None;
+    let mut final_grade = None;
+    let next = match action.as_str() {
+        "save" => {
+            if current.stage != Stage::Draft {
+                return fail(vec!["自评已提交，不能再修改".into()], None).await;
+            }
+            if !parse_errors.is_empty() {
+                return fail(parse_errors, Some(sheet)).await;
+            }
+            match store::save_draft(&st.db, a.id, &to_rows(&sheet), now).await {
+                Ok(()) => {}
+                Err(StoreError::Conflict(m)) => return fail(vec![m], None).await,
+                Err(e) => return Err(e.into()),
+            }
+            audit(&st, &me, "grading.save", id, &format!("#{}", a.id)).await?;
+            return render(&st, &me, &scope, &org, year, Some(sheet), vec![]).await;
+        }
+        "submit" | "preliminary" | "review" => {
+            if !parse_errors.is_empty() {
+                return fail(parse_errors, Some(sheet)).await;
+            }
+            let score = match score_sheet(&standard, &sheet) {
+                Ok(s) => s,
+                Err(e) => return fail(vec![named(&standard, e.to_string())], Some(sheet)).await,
+            };
+            let (step, level) = match action.as_str() {
+                "submit" => (flow::submit_self(&current, &score), "self"),
+                "preliminary" => (flow::preliminary(&current, &score), "preliminary"),
+                _ => (flow::review(&current, &score), "reviewed"),
+            };
+            match step {
+                Ok(n) => {
+                    next_sheet = Some((level, &sheet));
+                    n
+                }
+                Err(e) => return fail(vec![named(&standard, e.to_string())], Some(sheet)).await,
+            }
+        }
+        "send_back" | "object" => {
+            let reason: String = field(&pairs, "reason").chars().take(300).collect();
+            let step = if action == "send_back" {
+                // The 工委 sends back from 初评, the 机关党委 only from 自评.
+                if current.stage == Stage::Preliminary && !committee {
+                    return Err(AppError::Forbidden);
+                }
+                flow::send_back(&current, &reason)
+            } else {
+                flow::object(&current, &reason)
+            };
+            match step {
+                Ok(n) => n,
+                Err(e) => return fail(vec![e.to_string()], None).await,
+            }
+        }
+        "notice" => match flow::start_notice(&current, today, &FlowConfig::default()) {
+            Ok(n) => n,
+            Err(e) => return fail(vec![e.to_string()], None).await,
+        },
+        _ => {
+            // finalise
+            let n = match flow::finalise(&current, today) {
+                Ok(n) => n,
+                Err(e) => return fail(vec![e.to_string()], None).await,
+            };
+            let reviewed = to_sheet(&store::entries(&st.db, a.id, "reviewed").await?);
+            let score = score_sheet(&standard, &reviewed).map_err(|e| AppError::Internal(e.to_string()))?;
+            let held: Vec<HeldGrade> = store::history(&st.db, id)
+                .await?
+                .into_iter()
+                .filter_map(|g| {
+                    Some(HeldGrade {
+                        on: parse_date(&g.on_date)?,
+                        grade: Grade::from_code(&g.grade)?,
+                        four_strong: g.four_strong,
+                    })
+                })
+                .collect();
+            let removal = exit_check(&held, CheckKind::Annual, today, &score, &standard.bands);
+            let keeps_four_strong = held.last().is_some_and(|h| h.four_strong) && score.grade >= Grade::Standard;
+            final_grade = Some(store::FinalGrade {
+                on_date: iso(today),
+                grade: score.grade.code().into(),
+                four_strong: keeps_four_strong,
+                total: format!("{}", round_score(score.total)),
+                removal: removal.map(|r| store::NewRemoval {
+                    check_kind: r.check.code().into(),
+                    from_grade: r.from.code().into(),
+                    to_grade: r.to.code().into(),
+                    four_strong_revoked: r.four_strong_revoked,
+                    reasons: r.reasons.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n"),
+                    rectifications: r
+                        .rectification
+                        .iter()
+                        .map(|x| store::NewRectification {
+                            aspect: x.aspect.clone(),
+                            item: x.item.clone(),
+                            name: x.name.clone(),
+                            lost: x.lost.to_string(),
+                            vetoed: x.vetoed,
+                            note: x.note.clone(),
+                        })
+                        .collect(),
+                }),
+            });
+            n
+        }
+    };
+    let mut update = update_of(&next);
+    if let Some((level, sheet)) = next_sheet {
+        update.sheet = Some((level.to_owned(), to_rows(sheet)));
+    }
+    match store::transition(&st.db, a.id, &a.stage, &update, final_grade.as_ref(), now).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return fail(vec!["该考评已被他人处理，请查看最新状态".into()], None).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let detail = match &final_grade {
+        Some(f) => {
+            format!("#{} {} → {}{}", a.id, a.stage, f.grade, if f.removal.is_some() { "（取消原等次）" } else { "" })
+        }
+        None => format!("#{} {} → {}", a.id, a.stage, next.stage.code()),
+    };
+    audit(&st, &me, &format!("grading.{action}"), id, &detail).await?;
+    Ok(back)
+}
+
+async fn audit(st: &AppState, me: &CurrentUser, action: &str, org: i64, detail: &str) -> Result<(), AppError> {
+    audit_trail::record(st, Actor::User(me), action, &format!("org:{org}"), audit_trail::SUCCESS, detail).await
+}
+
+/// A row of the overview: one branch in reach and its assessment of the year.
+pub struct OverviewRow {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
+    pub stage: &'static str,
+    pub self_total: String,
+    pub preliminary_total: String,
+    pub reviewed_total: String,
+    pub held: &'static str,
+}
+
+/// The department of a branch: its nearest 党委 or 党组 above (the 工委 when none).
+fn department(scope: &Scope, org_id: i64) -> String {
+    let mut cur = scope.all_orgs.iter().find(|o| o.id == org_id).and_then(|o| o.parent_id);
+    let mut last = String::new();
+    while let Some(p) = cur.and_then(|p| scope.all_orgs.iter().find(|o| o.id == p)) {
+        last = p.name.clone();
+        if matches!(
+            OrgKind::from_code(&p.kind),
+            Some(OrgKind::OrgansCommittee | OrgKind::DepartmentCommittee | OrgKind::LeadingGroup)
+        ) {
+            return p.name.clone();
+        }
+        cur = p.parent_id;
+    }
+    last
+}
+
+type Stats = Vec<(String, i32, u32, u32, u32, u32)>;
+
+async fn overview_data(st: &AppState, scope: &Scope, year: i32) -> Result<(Vec<OverviewRow>, Stats), AppError> {
+    let assessments = store::assessments_in_year(&st.db, year).await?;
+    let grades = store::all_grades(&st.db).await?;
+    let branches: Vec<&Org> = scope
+        .all_orgs
+        .iter()
+        .filter(|o| scope.orgs.contains(&o.id) && OrgKind::from_code(&o.kind).is_some_and(|k| k.is_branch()))
+        .collect();
+    let rows = branches
+        .iter()
+        .map(|o| {
+            let a = assessments.iter().find(|a| a.org_id == o.id && a.check_kind == CheckKind::Annual.code());
+            let held = grades.iter().rev().find(|g| g.org_id == o.id).map(|g| grade_name(&g.grade)).unwrap_or("—");
+            OverviewRow {
+                id: o.id,
+                name: o.name.clone(),
+                department: department(scope, o.id),
+                stage: a.and_then(|a| Stage::from_code(&a.stage)).map(Stage::name).unwrap_or("尚未开始"),
+                self_total: a.and_then(|a| a.self_total.clone()).unwrap_or_default(),
+                preliminary_total: a.and_then(|a| a.preliminary_total.clone()).unwrap_or_default(),
+                reviewed_total: a.and_then(|a| a.reviewed_total.clone()).unwrap_or_default(),
+                held,
+            }
+        })
+        .collect();
+    // The grade each branch ended each year with (the last row of the year wins).
+    let mut last: BTreeMap<(i64, i32), Grade> = BTreeMap::new();
+    for g in grades.iter().filter(|g| branches.iter().any(|b| b.id == g.org_id)) {
+        if let Some(grade) = Grade::from_code(&g.grade) {
+            last.insert((g.org_id, g.year), grade);
+        }
+    }
+    let stats = grade_statistics(last.into_iter().map(|((org, y), g)| (department(scope, org), y, g)))
+        .into_iter()
+        .rev()
+        .map(|((d, y), c)| (d, y, c.model, c.standard, c.substandard, c.total()))
+        .collect();
+    Ok((rows, stats))
+}
+
+#[derive(Template)]
+#[template(path = "platform/eval/grading_overview.html")]
+struct OverviewPage {
+    title: &'static str,
+    page: Frame,
+    year: i32,
+    rows: Vec<OverviewRow>,
+    stats: Stats,
+}
+
+/// `GET /platform/grading`: the branches in reach with this year's flow, and statistics.
+pub async fn overview(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let year = year_or_now(q.year)?;
+    let scope = Scope::of(&st, &me).await?;
+    let (rows, stats) = overview_data(&st, &scope, year).await?;
+    let page = OverviewPage { title: "达标定级", page: Frame::for_user(&me), year, rows, stats };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// `GET /platform/grading.xlsx`: branches per grade per department and year.
+pub async fn overview_xlsx(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    me.require(&[Role::Officer])?;
+    let year = year_or_now(q.year)?;
+    let scope = Scope::of(&st, &me).await?;
+    let (_, stats) = overview_data(&st, &scope, year).await?;
+    let table: Vec<Vec<String>> = stats
+        .iter()
+        .map(|(d, y, m, s, u, t)| {
+            vec![d.clone(), y.to_string(), m.to_string(), s.to_string(), u.to_string(), t.to_string()]
+        })
+        .collect();
+    let bytes = download::sheet_bytes("达标定级统计", &["单位", "年度", "示范", "达标", "未达标", "合计"], &table)?;
+    audit_trail::record(
+        &st,
+        Actor::User(&me),
+        "grading.export",
+        "xlsx",
+        audit_trail::SUCCESS,
+        &format!("{} rows", table.len()),
+    )
+    .await?;
+    Ok(download::xlsx(bytes, "grading.xlsx", "达标定级统计.xlsx"))
+}

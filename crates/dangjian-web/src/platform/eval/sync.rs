@@ -1,0 +1,110 @@
+//! Automatic 党性积分 from what the platform records: attendance at a recorded meeting
+//! (and absence without a reason), and each month's 党费 paid within the month (or late).
+//! Every event has a key (`meeting:12:34`, `dues:34:2026-03`), and the ledger keeps a key
+//! once, so the sync can run any number of times — after a meeting or payment is recorded,
+//! or from the branch's button — and counts each event once.
+
+use std::str::FromStr;
+
+use dangjian_domain::{
+    clock,
+    eval::points::{LedgerEntry, PointEvent, grant},
+    month::YearMonth,
+};
+use dangjian_store::{dues, meetings, members, points as pstore};
+use rust_decimal::Decimal;
+use time::Date;
+
+use super::{catalogue, iso, parse_date};
+use crate::{AppError, AppState};
+
+/// Stored lines as the domain's entries (lines that do not parse are left out).
+pub fn entries(rows: &[pstore::LedgerRow]) -> Vec<LedgerEntry> {
+    rows.iter()
+        .filter_map(|r| {
+            Some(LedgerEntry {
+                id: r.id,
+                member: r.member_id,
+                on: parse_date(&r.on_date)?,
+                action: r.action.clone(),
+                points: Decimal::from_str(&r.points).ok()?,
+                reverses: r.reverses,
+                reason: r.reason.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Grants one event through the catalogue's caps and appends it. Returns whether a line
+/// was written (false when the key was already counted). `Err(msg)` is the domain's refusal.
+pub async fn record_event(
+    st: &AppState,
+    event: &PointEvent,
+    reason_suffix: &str,
+    key: Option<String>,
+    by: Option<i64>,
+) -> Result<Result<Option<i64>, String>, AppError> {
+    let cat = catalogue(st).await?;
+    let written = pstore::append_with(&st.db, event.member, event.on.year(), by, clock::now_micros(), |rows| {
+        let ledger = entries(rows);
+        let g = grant(&cat, &ledger, event).map_err(|e| e.to_string())?;
+        let mut reason = g.entry.reason.clone();
+        if !reason_suffix.is_empty() {
+            reason = format!("{reason}：{reason_suffix}");
+        }
+        Ok::<_, String>(Some(pstore::NewLine {
+            member_id: g.entry.member,
+            on_date: iso(g.entry.on),
+            action: g.entry.action,
+            points: format!("{:.2}", g.entry.points),
+            reverses: None,
+            reason,
+            event_key: key,
+        }))
+    })
+    .await?;
+    Ok(written)
+}
+
+/// Derives the year's automatic entries of every member of a branch. Returns how many
+/// new lines were written.
+pub async fn sync_branch_points(st: &AppState, org_id: i64, year: i32) -> Result<usize, AppError> {
+    let roster = members::in_orgs(&st.db, &[org_id]).await?;
+    let ids: Vec<i64> = roster.iter().map(|m| m.id).collect();
+    // (date, member, action, key, note)
+    let mut events: Vec<(Date, i64, &'static str, String, String)> = Vec::new();
+    let list = meetings::in_orgs(&st.db, &[org_id], &format!("{year:04}-01-01"), &format!("{year:04}-12-31")).await?;
+    for m in &list {
+        let Some(on) = parse_date(&m.held_on) else { continue };
+        for (member, _, present, reason) in meetings::attendance(&st.db, m.id).await? {
+            if !ids.contains(&member) {
+                continue;
+            }
+            if present {
+                events.push((on, member, "org_life_attendance", format!("meeting:{}:{member}", m.id), m.topic.clone()));
+            } else if reason.trim().is_empty() {
+                events.push((on, member, "org_life_absence", format!("absent:{}:{member}", m.id), m.topic.clone()));
+            }
+        }
+    }
+    for (member, month, _amount, paid_on, _method) in dues::payments_for(&st.db, &ids).await? {
+        let (Ok(ym), Some(paid)) = (month.parse::<YearMonth>(), parse_date(&paid_on)) else { continue };
+        if ym.year() != year {
+            continue;
+        }
+        let on_time = YearMonth::of(paid) <= ym;
+        let action = if on_time { "dues_on_time" } else { "dues_late" };
+        events.push((paid, member, action, format!("dues:{member}:{month}"), format!("{month} 党费")));
+    }
+    events.sort();
+    let mut written = 0;
+    for (on, member, action, key, note) in events {
+        let event =
+            PointEvent { member, on, action: action.to_owned(), quantity: Decimal::ONE, approved_application: false };
+        // A rule removed from the catalogue simply earns nothing.
+        if let Ok(Some(_)) = record_event(st, &event, &note, Some(key), None).await? {
+            written += 1;
+        }
+    }
+    Ok(written)
+}

@@ -130,7 +130,9 @@ pub async fn apps_with_search() -> Vec<App> {
     for app in apps().await {
         let index_dir = app.test_db.dir.path().join("index");
         let opened = dangjian_search::SearchIndex::open_or_create(&index_dir, Default::default()).unwrap();
-        let state = app.state.clone().with_search(std::sync::Arc::new(opened.index));
+        // A fresh state: the search index is set before the state is shared.
+        let config = (*app.state.config).clone();
+        let state = AppState::new(app.test_db.db.clone(), config).with_search(std::sync::Arc::new(opened.index));
         out.push(App { router: dangjian_web::router(state.clone()), state, test_db: app.test_db });
     }
     out

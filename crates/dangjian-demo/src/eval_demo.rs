@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use dangjian_domain::eval::{
     appraisal::{AppraisalGrade, Participant, Standing, excellent_quota},
-    grading::{CheckKind, Grade, HeldGrade, exit_check},
+    grading::{CheckKind, Grade, HeldGrade},
     member_index::default_index_config,
     points::{LedgerEntry, PointEvent, default_catalogue, grant, reverse},
     standard::{AutoSource, ItemInput, ItemKind, SheetEntry, default_standard, score_sheet},
@@ -164,33 +164,8 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
         u.sheet = None;
         grading::transition(db, a.id, "reviewed", &u, None, now).await?;
         let on = notice_to + Duration::days(1);
-        let removal = exit_check(&held, CheckKind::Annual, on, &score, &standard.bands);
         u.stage = "final".into();
-        let f = grading::FinalGrade {
-            on_date: iso(on),
-            grade: score.grade.code().into(),
-            four_strong: held[0].four_strong && score.grade >= Grade::Standard,
-            total,
-            removal: removal.map(|r| grading::NewRemoval {
-                check_kind: r.check.code().into(),
-                from_grade: r.from.code().into(),
-                to_grade: r.to.code().into(),
-                four_strong_revoked: r.four_strong_revoked,
-                reasons: r.reasons.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n"),
-                rectifications: r
-                    .rectification
-                    .iter()
-                    .map(|x| grading::NewRectification {
-                        aspect: x.aspect.clone(),
-                        item: x.item.clone(),
-                        name: x.name.clone(),
-                        lost: x.lost.to_string(),
-                        vetoed: x.vetoed,
-                        note: x.note.clone(),
-                    })
-                    .collect(),
-            }),
-        };
+        let f = grading::FinalGrade::decide(&held, &score, &standard.bands, on);
         if f.removal.is_some() {
             summary.removals += 1;
         }

@@ -4,7 +4,13 @@
 //! stage change here is a compare-and-set on the stage, so two reviewers clicking at once
 //! cannot both move it, and a stage change writes its sheet in the same transaction.
 
+use dangjian_domain::eval::{
+    grading::{CheckKind, Grade, GradeBands, HeldGrade, exit_check},
+    round_score,
+    standard::SheetScore,
+};
 use serde::Serialize;
+use time::{Date, macros::format_description};
 
 use crate::{Db, Result, StoreError, on_pool, write_tx};
 
@@ -174,6 +180,41 @@ pub struct FinalGrade {
     pub four_strong: bool,
     pub total: String,
     pub removal: Option<NewRemoval>,
+}
+
+impl FinalGrade {
+    /// What 定级 on `on` writes: the sheet's grade and its rounded total (the figure the
+    /// bands were checked against), 四强 kept only while the branch holds it and stays at
+    /// 达标 or above, and the 退出机制's removal with its rectification items when the grade
+    /// falls below the one last held. The review page and the demo both end assessments here.
+    pub fn decide(held: &[HeldGrade], score: &SheetScore, bands: &GradeBands, on: Date) -> FinalGrade {
+        let removal = exit_check(held, CheckKind::Annual, on, score, bands);
+        FinalGrade {
+            on_date: on.format(format_description!("[year]-[month]-[day]")).unwrap_or_default(),
+            grade: score.grade.code().into(),
+            four_strong: held.last().is_some_and(|h| h.four_strong) && score.grade >= Grade::Standard,
+            total: round_score(score.total).to_string(),
+            removal: removal.map(|r| NewRemoval {
+                check_kind: r.check.code().into(),
+                from_grade: r.from.code().into(),
+                to_grade: r.to.code().into(),
+                four_strong_revoked: r.four_strong_revoked,
+                reasons: r.reasons.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n"),
+                rectifications: r
+                    .rectification
+                    .iter()
+                    .map(|x| NewRectification {
+                        aspect: x.aspect.clone(),
+                        item: x.item.clone(),
+                        name: x.name.clone(),
+                        lost: x.lost.to_string(),
+                        vetoed: x.vetoed,
+                        note: x.note.clone(),
+                    })
+                    .collect(),
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -188,12 +188,22 @@ async fn meeting_attachments_are_checked_kept_and_served_as_downloads() {
         let cd = d.header("content-disposition");
         assert!(cd.starts_with("attachment;") && cd.contains("%E7%AD%BE%E5%88%B0%E8%A1%A8.pdf"), "{l}: {cd}");
         assert_eq!(d.header("x-content-type-options"), "nosniff", "{l}");
-        // Another meeting's id with this file: 404.
-        assert_eq!(
-            c.get(&format!("/platform/meetings/{}/files/{}", meeting + 1000, files[0].id)).await.status,
-            StatusCode::NOT_FOUND,
-            "{l}"
-        );
+        // The file through another meeting of the same branch: 404.
+        let other = meetings::insert(
+            app.db(),
+            &meetings::NewMeeting {
+                org_id: t.branch_a,
+                kind: "party_lecture".into(),
+                held_on: "2024-04-01".into(),
+                topic: "另一次党课".into(),
+                ..Default::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let r = c.get(&format!("/platform/meetings/{other}/files/{}", files[0].id)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{l}");
     }
 }
 

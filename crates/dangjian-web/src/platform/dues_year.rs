@@ -2,6 +2,7 @@
 //! on one page for the 工委 — both exportable. Months after the current one are left out
 //! of the sums, so a summary taken in June does not count July as unpaid.
 
+use crate::platform::YearQuery;
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
@@ -14,7 +15,6 @@ use dangjian_domain::{
     orgs::OrgKind,
     roles::Role,
 };
-use serde::Deserialize;
 
 use super::{
     download,
@@ -30,11 +30,6 @@ use crate::{
         nav::Frame,
     },
 };
-
-#[derive(Deserialize)]
-pub struct YearQuery {
-    year: Option<i32>,
-}
 
 /// The year asked for (this year by default); years outside 2008..=this year are 404.
 fn year_of(q: &YearQuery) -> Result<i32, AppError> {

@@ -158,6 +158,25 @@ fn checked(values: &[(&'static str, String)], org_id: i64, org: &str) -> Result<
         .map_err(|problems| problems.into_iter().map(|(column, reason)| format!("{column}：{reason}")).collect())
 }
 
+/// A checked record as the store takes it: ID number and phone encrypted, the ID
+/// number's keyed hash for the uniqueness check.
+fn sealed(row: GoodRow, group_id: Option<i64>, key: &PiiKey) -> members::MemberUpdate {
+    members::MemberUpdate {
+        group_id,
+        name: row.name,
+        gender: row.gender,
+        ethnicity: row.ethnicity,
+        birth_date: Some(row.birth_date).filter(|b| !b.is_empty()),
+        id_number_enc: key.encrypt(&row.id_number),
+        id_number_hash: Some(key.hash(&row.id_number)),
+        phone_enc: key.encrypt(&row.phone),
+        education: row.education,
+        work_unit: row.work_unit,
+        post: row.post,
+        category: row.category,
+    }
+}
+
 /// `POST /platform/orgs/{id}/members/new`.
 pub async fn create(
     State(st): State<AppState>,
@@ -175,21 +194,23 @@ pub async fn create(
         Err(errors) => return form(blank, values, group_id, errors),
     };
     let key = key(&st)?;
+    let status = row.status.clone();
+    let u = sealed(row.clone(), group_id, key);
     let new = members::NewMember {
         org_id: id,
-        group_id,
-        name: row.name.clone(),
-        gender: row.gender,
-        ethnicity: row.ethnicity,
-        birth_date: Some(row.birth_date).filter(|b| !b.is_empty()),
-        id_number_enc: key.encrypt(&row.id_number),
-        id_number_hash: Some(key.hash(&row.id_number)),
-        phone_enc: key.encrypt(&row.phone),
-        education: row.education,
-        work_unit: row.work_unit,
-        post: row.post,
-        category: row.category,
-        status: row.status,
+        group_id: u.group_id,
+        name: u.name,
+        gender: u.gender,
+        ethnicity: u.ethnicity,
+        birth_date: u.birth_date,
+        id_number_enc: u.id_number_enc,
+        id_number_hash: u.id_number_hash,
+        phone_enc: u.phone_enc,
+        education: u.education,
+        work_unit: u.work_unit,
+        post: u.post,
+        category: u.category,
+        status,
         steps: vec![],
     };
     let new_id = match members::insert_many(&st.db, &[new], clock::now_micros()).await {
@@ -274,20 +295,7 @@ pub async fn update(
         Ok(r) => r,
         Err(errors) => return form(blank, echo, group_id, errors),
     };
-    let u = members::MemberUpdate {
-        group_id,
-        name: row.name.clone(),
-        gender: row.gender,
-        ethnicity: row.ethnicity,
-        birth_date: Some(row.birth_date).filter(|b| !b.is_empty()),
-        id_number_enc: key.encrypt(&row.id_number),
-        id_number_hash: Some(key.hash(&row.id_number)),
-        phone_enc: key.encrypt(&row.phone),
-        education: row.education,
-        work_unit: row.work_unit,
-        post: row.post,
-        category: row.category,
-    };
+    let u = sealed(row.clone(), group_id, key);
     match members::update(&st.db, id, &u, clock::now_micros()).await {
         Ok(()) => {}
         Err(StoreError::Conflict(_)) => {

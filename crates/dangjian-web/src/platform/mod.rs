@@ -27,6 +27,12 @@ use axum::{
 
 use crate::AppState;
 
+/// `?year=Y` on the yearly pages (dues summaries, 达标定级, 积分, 评议).
+#[derive(serde::Deserialize)]
+pub struct YearQuery {
+    pub year: Option<i32>,
+}
+
 /// Platform routes, for the permission walk test.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform"),

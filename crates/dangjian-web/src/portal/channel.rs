@@ -52,7 +52,7 @@ pub async fn page(
     }
     // 资料中心 lists documents, which change with every download: never cached.
     if channel.kind == "download" {
-        return super::documents::channel_page(&st, channel.clone(), &headers, format!("/channel/{slug}")).await;
+        return super::documents::channel_page(&st, &data, channel.clone(), &headers, format!("/channel/{slug}")).await;
     }
     let index = st.content.list_index(&st.db, version, channel.id).await?;
     // A bad or past-the-end page is a 404: a broken link, not a server fault.

@@ -16,7 +16,7 @@ use tokio_util::io::ReaderStream;
 use super::meta::{self, Meta};
 use crate::{
     AppError, AppState,
-    chrome::{Chrome, Prefs},
+    chrome::{Chrome, Prefs, SiteData},
     platform::download::disposition,
 };
 
@@ -62,11 +62,13 @@ fn size(bytes: i64) -> String {
 /// The list of a `download` channel (called by the channel page).
 pub async fn channel_page(
     st: &AppState,
+    data: &SiteData,
     channel: Channel,
     headers: &HeaderMap,
     path: String,
 ) -> Result<Response, AppError> {
-    let chrome = Chrome::load(&st.db, &channel.slug, Prefs::from_request(headers, None), path).await?;
+    // The page frame comes from the render cache's site data: no settings/channels query.
+    let chrome = Chrome::new(data, &channel.slug, Prefs::from_request(headers, None), path);
     let rows = documents::in_channel(&st.db, channel.id, LIST_LIMIT)
         .await?
         .into_iter()

@@ -8,7 +8,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use dangjian_store::{channels, feeds, settings};
+use dangjian_store::{channels, feeds};
 use quick_xml::{
     Writer,
     events::{BytesDecl, BytesText, Event},
@@ -16,6 +16,12 @@ use quick_xml::{
 use time::{OffsetDateTime, format_description::well_known::Rfc2822};
 
 use crate::{AppError, AppState};
+
+/// Settings and channels from the render cache (no query while the content is unchanged).
+async fn site_data(st: &AppState) -> Result<std::sync::Arc<crate::chrome::SiteData>, AppError> {
+    let version = st.content.version(&st.db).await?;
+    Ok(st.content.site(&st.db, version).await?)
+}
 
 /// Items per RSS feed.
 pub const FEED_ITEMS: i64 = 30;
@@ -122,10 +128,10 @@ fn rss(head: &FeedHead, items: &[(feeds::FeedItem, String)], origin: &str) -> Re
 }
 
 async fn feed(st: &AppState, headers: &HeaderMap, channel: Option<channels::Channel>) -> Result<Response, AppError> {
-    let conf = settings::all(&st.db).await?;
-    let site = conf.get("site_name").cloned().unwrap_or_else(|| "机关党建网".into());
-    let origin = origin(conf.get("site_domain").map(String::as_str).unwrap_or(""), headers);
-    let all = channels::list(&st.db).await?;
+    let data = site_data(st).await?;
+    let site = data.site.name.clone();
+    let origin = origin(&data.site.domain, headers);
+    let all = &data.channels;
     let items = feeds::newest(&st.db, channel.as_ref().map(|c| c.id), FEED_ITEMS).await?;
     let items: Vec<(feeds::FeedItem, String)> = items
         .into_iter()
@@ -167,7 +173,7 @@ pub async fn channel_feed(
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     let slug = file.strip_suffix(".xml").ok_or(AppError::NotFound)?;
-    let channel = channels::by_slug(&st.db, slug).await.map_err(|_| AppError::NotFound)?;
+    let channel = site_data(&st).await?.channels.iter().find(|c| c.slug == slug).cloned().ok_or(AppError::NotFound)?;
     if channel.kind == "link" {
         return Err(AppError::NotFound);
     }
@@ -199,7 +205,7 @@ fn urlset(urls: &[(String, Option<String>)]) -> Result<Vec<u8>, AppError> {
 /// The fixed pages (home and list channels) every sitemap starts with.
 async fn fixed_urls(st: &AppState, origin: &str) -> Result<Vec<(String, Option<String>)>, AppError> {
     let mut urls = vec![(format!("{origin}/"), None)];
-    for c in channels::list(&st.db).await?.into_iter().filter(|c| c.kind != "link") {
+    for c in site_data(st).await?.channels.iter().filter(|c| c.kind != "link") {
         urls.push((format!("{origin}/channel/{}", c.slug), None));
     }
     Ok(urls)
@@ -230,8 +236,7 @@ async fn file_urls(st: &AppState, origin: &str, n: i64) -> Result<Vec<(String, O
 
 /// `GET /sitemap.xml`: one urlset, or an index of files once the site passes 50,000 URLs.
 pub async fn sitemap(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
-    let conf = settings::all(&st.db).await?;
-    let origin = origin(conf.get("site_domain").map(String::as_str).unwrap_or(""), &headers);
+    let origin = origin(&site_data(&st).await?.site.domain, &headers);
     let total = fixed_urls(&st, &origin).await?.len() as i64 + feeds::published_count(&st.db).await?;
     if total <= SITEMAP_URLS {
         return Ok(xml_response(urlset(&file_urls(&st, &origin, 0).await?)?, "application/xml; charset=utf-8"));
@@ -261,15 +266,13 @@ pub async fn sitemap_file(
 ) -> Result<Response, AppError> {
     let n: i64 =
         file.strip_suffix(".xml").and_then(|n| n.parse().ok()).filter(|n| *n >= 0).ok_or(AppError::NotFound)?;
-    let conf = settings::all(&st.db).await?;
-    let origin = origin(conf.get("site_domain").map(String::as_str).unwrap_or(""), &headers);
+    let origin = origin(&site_data(&st).await?.site.domain, &headers);
     Ok(xml_response(urlset(&file_urls(&st, &origin, n).await?)?, "application/xml; charset=utf-8"))
 }
 
 /// `GET /robots.txt`: the portal is open to crawlers; the backends are not.
 pub async fn robots(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
-    let conf = settings::all(&st.db).await?;
-    let origin = origin(conf.get("site_domain").map(String::as_str).unwrap_or(""), &headers);
+    let origin = origin(&site_data(&st).await?.site.domain, &headers);
     let body = format!(
         "User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /platform/\nDisallow: /api/\n\nSitemap: {origin}/sitemap.xml\n"
     );

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::platform::YearQuery;
 use askama::Template;
 use axum::{
     extract::{Path, Query, RawForm, State},
@@ -19,7 +20,6 @@ use dangjian_domain::{
     roles::Role,
 };
 use dangjian_store::{StoreError, appraisal as store, members};
-use serde::Deserialize;
 
 use super::{
     super::{meetings::branch_in_scope, scope::Scope},
@@ -34,11 +34,6 @@ use crate::{
         nav::Frame,
     },
 };
-
-#[derive(Deserialize)]
-pub struct YearQuery {
-    year: Option<i32>,
-}
 
 fn standing(code: &str) -> Standing {
     if code == "probationary" { Standing::Probationary } else { Standing::Full }

@@ -11,6 +11,7 @@ use std::{
     str::FromStr,
 };
 
+use crate::platform::YearQuery;
 use askama::Template;
 use axum::{
     extract::{Path, Query, RawForm, State},
@@ -19,9 +20,7 @@ use axum::{
 use dangjian_domain::{
     clock,
     eval::{
-        grading::{
-            self as flow, AssessmentFlow, CheckKind, FlowConfig, Grade, HeldGrade, Stage, exit_check, grade_statistics,
-        },
+        grading::{self as flow, AssessmentFlow, CheckKind, FlowConfig, Grade, HeldGrade, Stage, grade_statistics},
         round_score,
         standard::{AutoSource, ItemInput, ItemKind, SheetEntry, SheetScore, Standard, score_sheet},
     },
@@ -30,7 +29,6 @@ use dangjian_domain::{
 };
 use dangjian_store::{StoreError, grading as store, orgs::Org};
 use rust_decimal::Decimal;
-use serde::Deserialize;
 
 use super::{
     super::{download, meetings::branch_in_scope, scope::Scope},
@@ -45,11 +43,6 @@ use crate::{
         nav::Frame,
     },
 };
-
-#[derive(Deserialize)]
-pub struct YearQuery {
-    year: Option<i32>,
-}
 
 /// The account is the 工委's (the top of the tree): it reviews and finalises.
 fn is_committee(scope: &Scope) -> bool {
@@ -647,33 +640,7 @@ pub async fn act(
                     })
                 })
                 .collect();
-            let removal = exit_check(&held, CheckKind::Annual, today, &score, &standard.bands);
-            let keeps_four_strong = held.last().is_some_and(|h| h.four_strong) && score.grade >= Grade::Standard;
-            final_grade = Some(store::FinalGrade {
-                on_date: iso(today),
-                grade: score.grade.code().into(),
-                four_strong: keeps_four_strong,
-                total: format!("{}", round_score(score.total)),
-                removal: removal.map(|r| store::NewRemoval {
-                    check_kind: r.check.code().into(),
-                    from_grade: r.from.code().into(),
-                    to_grade: r.to.code().into(),
-                    four_strong_revoked: r.four_strong_revoked,
-                    reasons: r.reasons.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n"),
-                    rectifications: r
-                        .rectification
-                        .iter()
-                        .map(|x| store::NewRectification {
-                            aspect: x.aspect.clone(),
-                            item: x.item.clone(),
-                            name: x.name.clone(),
-                            lost: x.lost.to_string(),
-                            vetoed: x.vetoed,
-                            note: x.note.clone(),
-                        })
-                        .collect(),
-                }),
-            });
+            final_grade = Some(store::FinalGrade::decide(&held, &score, &standard.bands, today));
             n
         }
     };

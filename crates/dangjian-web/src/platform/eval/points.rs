@@ -6,6 +6,7 @@
 
 use std::{collections::BTreeMap, str::FromStr};
 
+use crate::platform::YearQuery;
 use askama::Template;
 use axum::{
     extract::{Path, Query, RawForm, State},
@@ -21,7 +22,6 @@ use dangjian_domain::{
 };
 use dangjian_store::{StoreError, appraisal as astore, meetings, members, points as pstore};
 use rust_decimal::Decimal;
-use serde::Deserialize;
 
 use super::{
     super::{meetings::branch_in_scope, scope::Scope},
@@ -38,11 +38,6 @@ use crate::{
         nav::Frame,
     },
 };
-
-#[derive(Deserialize)]
-pub struct YearQuery {
-    year: Option<i32>,
-}
 
 fn year_range(year: i32) -> (String, String) {
     (format!("{year:04}-01-01"), format!("{year:04}-12-31"))

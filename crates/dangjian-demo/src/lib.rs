@@ -10,6 +10,7 @@
 mod article;
 mod body;
 mod eval_demo;
+pub mod kaohe_demo;
 mod plan;
 pub mod platform;
 mod site;

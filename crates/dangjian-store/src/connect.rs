@@ -105,6 +105,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_dues_adjustments_meeting_files.sql"),
     ),
     (14, "evaluation", include_str!("../migrations/sqlite/0014_evaluation.sql")),
+    (15, "kaohe", include_str!("../migrations/sqlite/0015_kaohe.sql")),
     (16, "documents", include_str!("../migrations/sqlite/0016_documents.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -126,6 +127,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0013_dues_adjustments_meeting_files.sql"),
     ),
     (14, "evaluation", include_str!("../migrations/postgres/0014_evaluation.sql")),
+    (15, "kaohe", include_str!("../migrations/postgres/0015_kaohe.sql")),
     (16, "documents", include_str!("../migrations/postgres/0016_documents.sql")),
 ];
 

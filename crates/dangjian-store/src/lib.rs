@@ -17,6 +17,7 @@ mod error;
 pub mod feeds;
 pub mod grading;
 pub mod imports;
+pub mod kaohe;
 pub mod links;
 pub mod meetings;
 pub mod members;

@@ -1,6 +1,6 @@
 //! The scope walk: a branch secretary and a plain member open every platform route that
 //! takes an identifier, with identifiers from another branch (its organisation, member,
-//! meeting, attachment, transfer, 少交/免交 application), by GET and by POST with a body
+//! meeting, attachment, transfer, 少交/免交 application, 考核 scheme), by GET and by POST with a body
 //! that names the other branch's records. Every answer must be 403 or 404, and nothing may
 //! be written. `platform::ID_ROUTES` is checked against the router's source by a unit test,
 //! so a route added later is walked too.
@@ -9,7 +9,7 @@ mod support;
 
 use axum::http::StatusCode;
 use dangjian_store::{
-    Db, adjustments, meetings,
+    Db, adjustments, kaohe, meetings,
     orgs::{self, NewOrg},
     transfers,
 };
@@ -46,6 +46,12 @@ const TABLES: &[&str] = &[
     "appraisal_rounds",
     "appraisal_participants",
     "appraisal_ballots",
+    "kaohe_schemes",
+    "kaohe_raters",
+    "kaohe_tokens",
+    "kaohe_ballots",
+    "kaohe_offline",
+    "kaohe_daily",
 ];
 
 async fn counts(db: &Db) -> Vec<(String, i64, String)> {
@@ -81,6 +87,12 @@ async fn counts(db: &Db) -> Vec<(String, i64, String)> {
         let v: Vec<String> = dangjian_store::on_pool!(db, |p| sqlx::query_scalar(sql).fetch_all(p).await).unwrap();
         out.push((label.into(), 0, v.join(",")));
     }
+    let kaohe: Vec<String> =
+        dangjian_store::on_pool!(db, |p| sqlx::query_scalar("SELECT state FROM kaohe_schemes ORDER BY id")
+            .fetch_all(p)
+            .await)
+        .unwrap();
+    out.push(("kaohe states".into(), 0, kaohe.join(",")));
     out
 }
 
@@ -212,6 +224,25 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
                 .await
                 .unwrap();
         dangjian_store::appraisal::open(db, t.branch_b, year, &[(b_member, "full".into())], 0).await.unwrap();
+        // A 考核 scheme of the other branch, open, with a 日常 score, an offline group and a
+        // rater of its own.
+        let mut foreign = dangjian_domain::eval::assessment::Scheme::with_defaults(
+            "walk",
+            "第二支部考核",
+            dangjian_domain::eval::assessment::SubjectKind::Branch,
+            vec![t.branch_b],
+            vec![dangjian_domain::eval::assessment::Indicator {
+                code: "i1".into(),
+                name: "政治建设".into(),
+                weight: rust_decimal::Decimal::ONE,
+            }],
+        );
+        foreign.groups[1].source = dangjian_domain::eval::assessment::Source::Offline;
+        foreign.groups[1].accepts_points = true;
+        let scheme = kaohe::create(db, t.branch_b, &foreign, Some(above), 0).await.unwrap();
+        kaohe::assign(db, scheme, &[above], "leaders", &[t.branch_b]).await.unwrap();
+        kaohe::transition(db, scheme, "draft", "open", None, 0).await.unwrap();
+        kaohe::set_daily(db, scheme, &[(t.branch_b, rust_decimal::Decimal::from(80))]).await.unwrap();
 
         let sec = account(&app, "sec_a", &["officer"], &[], 0).await;
         dangjian_store::users::set_platform_binding(db, sec, Some(t.branch_a), None).await.unwrap();
@@ -226,21 +257,28 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
              &step=apply&on_date=2024-01-01&to_org={branch_c}&topic=x&held_on=2024-03-01&present={b_member}\
              &token=x&group_id={}&parent_id={}&year={year}&application_id={application}&entry_id={entry}\
              &rectification_id={rectification}&done_note=x&enabled=on&action=quiz&quantity=1&evidence=x\
-             &mark.{b_member}=excellent&grade.{b_member}=qualified&feedback.{b_member}=x&v.support.venue=0",
-            t.branch_b, t.branch_b
+             &mark.{b_member}=excellent&grade.{b_member}=qualified&feedback.{b_member}=x&v.support.venue=0\
+             &group=leaders&group=members&group=served&user={above}&mode=all\
+             &subject={}&count=2&p0=90&d{}=50&f=0&m{}_0=0&confirm_invalid=1",
+            t.branch_b, t.branch_b, t.branch_b, t.branch_b, t.branch_b
         );
         let id_for = |path: &str| -> i64 {
             if path.starts_with("/platform/orgs/") {
                 t.branch_b
             } else if path.starts_with("/platform/members/") {
                 b_member
+            } else if path.starts_with("/platform/kaohe/") {
+                scheme
             } else if path.starts_with("/platform/meetings/") {
                 meeting
             } else {
                 transfer
             }
         };
-        let base = ["base", "pay", "apply", "approve", "reject", "dispatch", "receive", "receipt", "cancel"];
+        let base = [
+            "base", "pay", "apply", "approve", "reject", "dispatch", "receive", "receipt", "cancel", "subjects",
+            "open", "close", "publish", "assign", "tokens", "daily", "offline",
+        ];
         let actions: Vec<&str> =
             base.iter().copied().chain(EVAL_ACTIONS.iter().copied().filter(|a| !base.contains(a))).collect();
         let before = counts(db).await;
@@ -284,6 +322,8 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
             format!("/platform/orgs/{}/points", t.branch_b),
             format!("/platform/orgs/{}/appraisal", t.branch_b),
             format!("/platform/members/{b_member}/points"),
+            format!("/platform/kaohe/{scheme}"),
+            format!("/platform/kaohe/{scheme}/ballot"),
         ] {
             assert_eq!(c.get(&uri).await.status, StatusCode::OK, "{l}: {uri}");
         }

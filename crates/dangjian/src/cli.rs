@@ -42,6 +42,9 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Rebuild the search index (<data>/index) from the database. Stop `serve` first:
+    /// an index has one writer.
+    Reindex,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,11 +1,12 @@
 //! The subcommands.
 
-use std::process::ExitCode;
+use std::{process::ExitCode, sync::Arc};
 
 use anyhow::Context;
 use dangjian_domain::clock;
+use dangjian_search::{SearchIndex, WriterOptions};
 use dangjian_store::{Db, articles};
-use dangjian_web::AppState;
+use dangjian_web::{AppState, search_feed};
 
 use crate::{
     accounts::{admin_create, bootstrap_admin, demo_officer},
@@ -48,6 +49,12 @@ pub async fn dispatch(cmd: Command, cfg: Config) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Command::Reindex => {
+            let db = Db::open(&cfg.connect_options(false)).await?;
+            let r = reindex(&db, &cfg).await;
+            db.close().await;
+            r.map(|_| ExitCode::SUCCESS)
         }
         Command::Demo(args) => {
             let db = Db::open(&cfg.connect_options(true)).await?;
@@ -114,8 +121,43 @@ async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
             "已生成达标定级 {} 份（其中取消等次 {} 个支部）、党性积分记录 {} 条、民主评议 {} 个支部",
             e.assessments, e.removals, e.ledger_lines, e.appraisal_rounds
         );
+        let k = dangjian_demo::kaohe_demo::generate_kaohe(db, args.seed, today.year() - 1, clock::now_micros())
+            .await
+            .context("demo 党建考核 scheme")?;
+        println!("已生成 1 个已公布的党建考核方案：{} 个考核对象、{} 张评价票", k.subjects, k.ballots);
     }
     Ok(())
+}
+
+/// Opens `<data>/index` with the settings of a bulk load.
+fn open_index(cfg: &Config, opts: WriterOptions) -> anyhow::Result<dangjian_search::Opened> {
+    let dir = cfg.data.join("index");
+    SearchIndex::open_or_create(&dir, opts).with_context(|| format!("search index {}", dir.display()))
+}
+
+/// Replaces the index with every published article, with a progress bar.
+async fn rebuild_index(db: &Db, index: &Arc<SearchIndex>) -> anyhow::Result<u64> {
+    let total = dangjian_store::outbox::count_published(db).await?;
+    let pb = progress::bar(total.max(0) as u64, "重建搜索索引");
+    let started = std::time::Instant::now();
+    let n = search_feed::rebuild(db, index, &|done, total| {
+        pb.set_length(total);
+        pb.set_position(done);
+    })
+    .await
+    .context("rebuilding the search index")?;
+    pb.finish_and_clear();
+    println!(
+        "搜索索引已重建：{n} 篇已发布文章，用时 {:.1} 秒 ({})",
+        started.elapsed().as_secs_f64(),
+        index.dir().display()
+    );
+    Ok(n)
+}
+
+async fn reindex(db: &Db, cfg: &Config) -> anyhow::Result<()> {
+    let opened = open_index(cfg, WriterOptions::bulk())?;
+    rebuild_index(db, &Arc::new(opened.index)).await.map(|_| ())
 }
 
 async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
@@ -133,7 +175,14 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     }
     let mut web = cfg.web_config()?;
     web.pii = Some(load_pii_key(&cfg, &db).await?);
-    let state = AppState::new(db.clone(), web);
+    // The search index is a cache of the database: rebuilt when missing (first start,
+    // `serve --demo`, a new node), then fed from the outbox every second.
+    let opened = open_index(&cfg, WriterOptions::default())?;
+    let index = Arc::new(opened.index);
+    if opened.created {
+        rebuild_index(&db, &index).await?;
+    }
+    let state = AppState::new(db.clone(), web).with_search(index.clone());
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let views = state.views.clone();
@@ -141,7 +190,9 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     let interval = state.config.flush_interval;
     let jobs_rx = stop_rx.clone();
     let flusher = tokio::spawn(async move { views.run(flush_db, interval, stop_rx).await });
+    let feed_rx = jobs_rx.clone();
     let jobs = tokio::spawn(dangjian_web::jobs::run(state.clone(), std::time::Duration::from_secs(5), jobs_rx));
+    let feed = tokio::spawn(search_feed::run(db.clone(), index, search_feed::POLL_INTERVAL, feed_rx));
 
     let app = dangjian_web::router(state);
     println!("门户已启动：http://{addr}/  (按 Ctrl+C 停止)");
@@ -152,6 +203,7 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
     let _ = stop_tx.send(true);
     let _ = flusher.await;
     let _ = jobs.await;
+    let _ = feed.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

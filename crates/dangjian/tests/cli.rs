@@ -201,3 +201,54 @@ async fn first_start_prints_a_one_time_admin_password_and_admin_create_works() {
     assert!(!v.status.success());
     assert!(String::from_utf8_lossy(&v.stdout).contains("broken at record 1"));
 }
+
+#[test]
+fn reindex_rebuilds_the_search_index_and_serve_rebuilds_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dangjian(dir.path()).args(["demo", "--articles", "120", "--members", "0"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = dangjian(dir.path()).arg("reindex").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let line = stdout.lines().find(|l| l.contains("搜索索引已重建")).unwrap_or_else(|| panic!("{stdout}"));
+    let n: u64 = line.split('：').nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(n > 50, "{line}");
+    assert!(dir.path().join("index").join("meta.json").exists());
+
+    let search = |port: u16| {
+        let (status, body) = get(port, "/search?q=%E5%85%9A%E5%BB%BA").unwrap(); // 党建
+        assert_eq!(status, 200);
+        body
+    };
+    let serve = |port: u16| {
+        let mut child = dangjian(dir.path())
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_ready(port, &mut child);
+        child
+    };
+    let stop = |mut child: Child| {
+        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(child.wait().unwrap().success());
+        let mut out = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        out
+    };
+    // The index reindex built is used as it is.
+    let port = free_port();
+    let child = serve(port);
+    let body = search(port);
+    assert!(body.contains("找到相关结果") && body.contains("<mark>党建</mark>"), "{body}");
+    let out = stop(child);
+    assert!(!out.contains("搜索索引已重建"), "an existing index is not rebuilt: {out}");
+    // Without an index, serve rebuilds it before answering.
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let port = free_port();
+    let child = serve(port);
+    assert!(search(port).contains("找到相关结果"));
+    let out = stop(child);
+    assert!(out.contains(&format!("搜索索引已重建：{n} 篇")), "{out}");
+}

@@ -54,6 +54,12 @@ pub const MODULES: &[Module] = &[
         roles: &[Role::Member],
     },
     Module {
+        href: "/platform/kaohe",
+        name: "党建考核",
+        summary: "考核方案、知者权重与格次赋分、测评投票与结果",
+        roles: &[Role::Officer, Role::Member],
+    },
+    Module {
         href: "/platform/me", name: "我的党员信息", summary: "本人党员档案与发展历程", roles: &[Role::Member]
     },
     Module {

@@ -8,6 +8,7 @@ mod dues_ledger;
 mod dues_year;
 mod eval;
 mod frequencies;
+mod kaohe;
 mod meeting_record;
 mod meetings;
 mod member_check;
@@ -46,6 +47,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/grading"),
     ("GET", "/platform/grading.xlsx"),
     ("GET", "/platform/me/points"),
+    ("GET", "/platform/kaohe"),
 ];
 
 /// Platform routes that take identifiers, for the walk that opens each one with another
@@ -87,6 +89,12 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/members/{id}/points"),
     ("GET", "/platform/orgs/{id}/appraisal"),
     ("POST", "/platform/orgs/{id}/appraisal/{action}"),
+    ("GET", "/platform/kaohe/{id}"),
+    ("POST", "/platform/kaohe/{id}/{action}"),
+    ("GET", "/platform/kaohe/{id}/ballot"),
+    ("POST", "/platform/kaohe/{id}/ballot"),
+    ("GET", "/platform/kaohe/{id}/results"),
+    ("GET", "/platform/kaohe/{id}/results.xlsx"),
 ];
 
 /// Platform routes without identifiers.
@@ -97,6 +105,7 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/compliance/settings"),
     ("POST", "/platform/compliance/settings"),
     ("POST", "/platform/me/points"),
+    ("POST", "/platform/kaohe"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -139,6 +148,7 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/compliance.xlsx", get(meetings::compliance_xlsx))
         .route("/platform/compliance/settings", get(frequencies::form).post(frequencies::save))
         .merge(eval::routes())
+        .merge(kaohe::routes())
 }
 
 /// The `{action}`s of the evaluation routes, for the scope walk.
@@ -153,13 +163,14 @@ mod tests {
     #[test]
     fn every_registered_route_is_listed_for_the_walks() {
         let mut registered: Vec<&str> = Vec::new();
-        // The evaluation pages register their routes in their own file.
-        for source in [include_str!("mod.rs"), include_str!("eval/mod.rs")] {
+        // The evaluation and 考核 pages register their routes in their own files.
+        for source in [include_str!("mod.rs"), include_str!("eval/mod.rs"), include_str!("kaohe/mod.rs")] {
             let body = source.split("pub fn routes()").nth(1).unwrap().split("#[cfg(test)]").next().unwrap();
             let body = body.split("\n}\n").next().unwrap();
             registered.extend(body.split("\"/platform").skip(1).map(|s| s.split('"').next().unwrap()));
         }
         assert!(registered.len() > 30, "{registered:?}");
+        assert!(registered.contains(&"/kaohe/{id}/ballot"), "{registered:?}");
         for tail in registered {
             let path = format!("/platform{tail}");
             let listed = ROUTES.iter().chain(PLAIN_ROUTES).chain(ID_ROUTES).any(|(_, p)| *p == path);

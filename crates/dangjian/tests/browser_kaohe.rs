@@ -1,0 +1,192 @@
+//! Browser test of 党建考核: the 工委's officer creates a scheme for one branch from the
+//! defaults, opens it and makes a one-time link; a 服务对象 opens the link on a 390×844
+//! phone screen, fills the ballot and submits it (the link then refuses a second ballot);
+//! the officer closes the scheme and reads the results with their computation, and the
+//! demo's finished scheme. The real binary with demo content, driven through Debian's
+//! Chromium and chromedriver.
+//!
+//! Run with `cargo test -p dangjian --features browser-tests --test browser_kaohe -- --nocapture`.
+//! Screenshots land in `<workspace>/screenshots/`.
+#![cfg(feature = "browser-tests")]
+
+#[macro_use]
+#[allow(dead_code)] // shared with the other browser tests; not every helper is used here
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use support::backend::{NEW_PASSWORD, click_and_load, fill, first_sign_in, page_messages, sign_in};
+use support::{Browser, Result, Server, assert_no_horizontal_overflow, find, here, screenshot, set_viewport};
+
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 844);
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(480);
+
+/// A demo branch; the scheme of the test rates it alone.
+const BRANCH: &str = "市生态环境局澜溪监测站党支部";
+const SCHEME: &str = "浏览器测试：澜溪监测站党支部考核";
+
+fn screenshot_dir() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match crate_dir.parent().and_then(Path::parent) {
+        Some(workspace) => workspace.join("screenshots"),
+        None => crate_dir.join("screenshots"),
+    }
+}
+
+fn step(s: &str) {
+    eprintln!("[browser_kaohe] {s}");
+}
+
+/// The one-time password printed for `gongwei`.
+fn gongwei_password(server: &Server) -> String {
+    const MARK: &str = "一次性密码：";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = server.output();
+        if let Some(line) = out.lines().find(|l| l.contains(MARK) && l.contains("gongwei，一次性密码：")) {
+            let rest = line.split(MARK).nth(1).unwrap_or_default();
+            return rest.split('（').next().unwrap_or_default().trim().to_string();
+        }
+        assert!(Instant::now() < deadline, "no one-time password for gongwei; output:\n{out}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rater_fills_a_ballot_on_a_phone_and_the_committee_reads_the_results() {
+    let root = tempfile::Builder::new().prefix("dangjian-kaohe-").tempdir().expect("temp dir");
+    let _ = std::fs::remove_file(screenshot_dir().join("kaohe-failure.png"));
+    step("0 start dangjian serve --demo");
+    let server = Server::start(env!("CARGO_BIN_EXE_dangjian"), root.path());
+    let password = gongwei_password(&server);
+    let browser = Browser::start(root.path()).await;
+    let client = browser.client.clone();
+    let base = server.base.clone();
+    let outcome = tokio::spawn(async move {
+        let result = match tokio::time::timeout(SCENARIO_TIMEOUT, scenario(&client, &base, &password)).await {
+            Ok(r) => r,
+            Err(_) => Err(format!("scenario still running after {SCENARIO_TIMEOUT:?}").into()),
+        };
+        if let Err(e) = &result {
+            eprintln!("scenario failed on {}: {e}", here(&client).await);
+        }
+        result
+    })
+    .await;
+    if !matches!(outcome, Ok(Ok(()))) {
+        let dir = screenshot_dir();
+        let shot = screenshot(&browser.client, &dir, "kaohe-failure.png");
+        let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
+    }
+    browser.shutdown().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("kaohe browser scenario failed: {e}"),
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Err(join) => panic!("kaohe browser scenario did not finish: {join}"),
+    }
+}
+
+async fn submit(c: &Client, form: &str, what: &str) -> Result<String> {
+    let button = find(c, &format!(r#"{form} button[type="submit"]"#)).await?;
+    click_and_load(c, &button, what).await
+}
+
+async fn scenario(c: &Client, base: &str, password: &str) -> Result<()> {
+    let shots = screenshot_dir();
+    set_viewport(c, DESKTOP.0, DESKTOP.1).await?;
+
+    step("1 gongwei signs in and sees the demo's published scheme");
+    first_sign_in(c, base, "gongwei", password).await?;
+    c.goto(&format!("{base}/platform/kaohe")).await?;
+    let list = find(c, "main").await?.text().await?;
+    ensure!(list.contains("已公布"), "the list shows no published scheme: {list}");
+
+    step("2 create a scheme for one branch from the defaults and open it");
+    fill(c, r#"form[action="/platform/kaohe"] input[name="name"]"#, SCHEME).await?;
+    let chosen = c
+        .execute(
+            "const s = document.querySelector('select[name=org_id]');
+             const o = [...s.options].find(o => o.text === arguments[0]);
+             if (!o) return null; s.value = o.value; return o.value;",
+            vec![json!(BRANCH)],
+        )
+        .await?;
+    ensure!(!chosen.is_null(), "{BRANCH} is not offered as the scheme's organisation");
+    let path = submit(c, r#"form[action="/platform/kaohe"]"#, "creating the scheme").await?;
+    ensure!(path.starts_with("/platform/kaohe/"), "creating went to {path}: {}", page_messages(c).await);
+    let scheme = path.clone();
+    screenshot(c, &shots, "kaohe-scheme-draft.png").await?;
+    submit(c, &format!(r#"form[action="{scheme}/open"]"#), "opening").await?;
+    let state = find(c, "main > p").await?.text().await?;
+    ensure!(state.contains("测评中"), "the scheme did not open: {state} / {}", page_messages(c).await);
+
+    step("3 make one 群众评价 link");
+    fill(c, &format!(r#"form[action="{scheme}/tokens"] input[name="count"]"#), "1").await?;
+    submit(c, &format!(r#"form[action="{scheme}/tokens"]"#), "making a link").await?;
+    let link = find(c, "ol.token-list code").await?.text().await?;
+    ensure!(link.contains("/vote/"), "no link on the page: {link}");
+    screenshot(c, &shots, "kaohe-links.png").await?;
+
+    step("4 a 服务对象 opens the link on a phone, without an account");
+    c.delete_all_cookies().await?;
+    set_viewport(c, PHONE.0, PHONE.1).await?;
+    let vote_path = format!("/vote/{}", link.split("/vote/").nth(1).unwrap_or_default());
+    c.goto(&format!("{base}{vote_path}")).await?;
+    let legend = find(c, "fieldset.subject legend").await?.text().await?;
+    ensure!(legend == BRANCH, "the ballot rates {legend:?}");
+    assert_no_horizontal_overflow(c, "the empty ballot at 390 px").await?;
+    screenshot(c, &shots, "kaohe-ballot-phone.png").await?;
+    // Familiarity 熟悉, then 好/较好 alternating over the indicators, by tapping the labels.
+    c.find(Locator::Css(r#"fieldset.familiarity label.grade"#)).await?.click().await?;
+    let rows = c.find_all(Locator::Css("fieldset.subject .indicator")).await?;
+    ensure!(rows.len() == 4, "{} indicators on the ballot", rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let grades = row.find_all(Locator::Css("label.grade")).await?;
+        ensure!(grades.len() == 4, "{} grades in row {i}", grades.len());
+        grades[i % 2].click().await?;
+    }
+    let checked = c.execute("return document.querySelectorAll('input[type=radio]:checked').length;", vec![]).await?;
+    ensure!(checked.as_i64() == Some(5), "{checked} choices are checked, wanted 5");
+    assert_no_horizontal_overflow(c, "the filled ballot at 390 px").await?;
+    screenshot(c, &shots, "kaohe-ballot-filled.png").await?;
+    submit(c, "form.ballot", "submitting the ballot").await?;
+    let done = find(c, "main").await?.text().await?;
+    ensure!(done.contains("投票成功"), "the ballot was not accepted: {done}");
+    screenshot(c, &shots, "kaohe-ballot-done.png").await?;
+    c.goto(&format!("{base}{vote_path}")).await?;
+    let again = find(c, "main").await?.text().await?;
+    ensure!(again.contains("已经投过票"), "the link took a second ballot: {again}");
+
+    step("5 gongwei closes the scheme and reads the results");
+    set_viewport(c, DESKTOP.0, DESKTOP.1).await?;
+    sign_in(c, base, "gongwei", NEW_PASSWORD).await?;
+    c.goto(&format!("{base}{scheme}")).await?;
+    submit(c, &format!(r#"form[action="{scheme}/close"]"#), "closing").await?;
+    c.goto(&format!("{base}{scheme}/results")).await?;
+    let results = find(c, "main").await?.text().await?;
+    // 好 100 on 政治建设 (25 %) and 作风建设 (20 %), 较好 80 on the others (55 %): 89.00;
+    // only 服务对象 voted, so the weights were renormalised; no 日常 score, so 年底 counts alone.
+    for want in ["89.00", "权重已调整", "服务对象", "计算过程", "无有效票"] {
+        ensure!(results.contains(want), "the results lack {want}: {results}");
+    }
+    screenshot(c, &shots, "kaohe-results-new.png").await?;
+
+    step("6 the demo's finished scheme");
+    c.goto(&format!("{base}/platform/kaohe")).await?;
+    let demo = c.find(Locator::XPath("//table//a[contains(., '年度党支部党建工作考核（')]")).await?;
+    let path = click_and_load(c, &demo, "opening the demo scheme").await?;
+    c.goto(&format!("{base}{path}/results")).await?;
+    let results = find(c, "main").await?.text().await?;
+    for want in ["公布时的结果", "分管领导", "本支部党员", "服务对象", "贡献分", "格次分布"] {
+        ensure!(results.contains(want), "the demo results lack {want}");
+    }
+    assert_no_horizontal_overflow(c, "the demo results at 1280 px").await?;
+    screenshot(c, &shots, "kaohe-results-demo.png").await?;
+    Ok(())
+}

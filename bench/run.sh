@@ -226,6 +226,20 @@ t1=$(now_us)
 DEMO_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
 DEMO_OUT=$(tr -d '\r' <"$TMP/demo.out" | sed '/^[[:space:]]*$/d' | paste -sd ';' - | sed 's/;/; /g')
 log "demo: $DEMO_S s ($DEMO_OUT)"
+# The search index, built the way a new node builds it (serve would do it on its first
+# start; timing it here keeps it out of the start-up figures).
+log "building the search index (dangjian reindex)"
+t0=$(now_us)
+timeout 1200 "$BIN" "${DB_ARGS[@]}" reindex >"$TMP/reindex.out" 2>&1 || {
+    cat "$TMP/reindex.out" >&2
+    die "reindex failed"
+}
+t1=$(now_us)
+INDEX_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
+INDEX_OUT=$(tr -d '\r' <"$TMP/reindex.out" | sed '/^[[:space:]]*$/d' | tail -n 1)
+INDEXED=$(grep -o '[0-9]* 篇已发布文章' <<<"$INDEX_OUT" | grep -o '^[0-9]*' || echo 0)
+INDEX_RATE=$(awk -v n="$INDEXED" -v s="$INDEX_S" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')
+log "reindex: $INDEX_S s, $INDEXED articles, $INDEX_RATE articles/s"
 if [[ "$BACKEND" == postgres ]]; then
     PG_AUTOVACUUM=$(psql "$PG_BASE/$PG_DB" -qXAt -c 'SHOW autovacuum')
     DB_DESC="$DB_DESC (autovacuum $PG_AUTOVACUUM"
@@ -524,6 +538,14 @@ wrk_run ch1 "$CH" "$CONNS"
 RSS_AFTER[ch1]=$(rss_kb "$SERVER_PID" VmRSS)
 wrk_run chlast "$CH?page=$CH_PAGES" "$CONNS"
 RSS_AFTER[chlast]=$(rss_kb "$SERVER_PID" VmRSS)
+# Search: a common word (many hits, first page of 10) and a two-word query.
+SEARCH_Q1="%E5%85%9A%E5%BB%BA"                                  # 党建
+SEARCH_Q2="%E5%AD%A6%E4%B9%A0%20%E6%95%99%E8%82%B2"             # 学习 教育
+fetch "$BASE/search?q=$SEARCH_Q1" >"$TMP/search.html"
+SEARCH_HITS=$(grep -o '找到相关结果 <strong>[0-9]*' "$TMP/search.html" | grep -o '[0-9]*$' || echo 0)
+wrk_run search1 "$BASE/search?q=$SEARCH_Q1" "$CONNS"
+wrk_run search2 "$BASE/search?q=$SEARCH_Q2" "$CONNS"
+RSS_AFTER[search]=$(rss_kb "$SERVER_PID" VmRSS)
 HWM_KB=$(rss_kb "$SERVER_PID" VmHWM)
 
 # nginx: the same bytes as static files.
@@ -641,6 +663,18 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
         echo "| ${PAGE_NAME[$p]} | $(cores "$p") | $(per_cpu "$p") | $(cores "ng-$p") | $(per_cpu "ng-$p") | $(ratio "$(per_cpu "$p")" "$(per_cpu "ng-$p")")× |"
     done
     echo
+    echo "## Search"
+    echo
+    echo "Index built by \`dangjian reindex\` right after the demo: $INDEX_S s for $INDEXED articles = **$INDEX_RATE articles/s** (program says: $INDEX_OUT)."
+    echo
+    echo "| query | conns | req/s | p50 ms | p99 ms | non-2xx |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    for p in search1 search2; do
+        IFS=$'\t' read -r _ rps p50 p99 _ non2xx _ < <(wrk_fields "$p")
+        q=$([[ $p == search1 ]] && echo "党建 ($SEARCH_HITS hits)" || echo "学习 教育")
+        echo "| /search?q=$q | $CONNS | $rps | $p50 | $p99 | $non2xx |"
+    done
+    echo
     echo "## Memory (VmRSS of the server)"
     echo
     echo "| when | MB |"
@@ -652,6 +686,7 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     for p in "${PAGES[@]}"; do
         echo "| after ${PAGE_NAME[$p]} | $(mb "${RSS_AFTER[$p]}") |"
     done
+    echo "| after the search runs | $(mb "${RSS_AFTER[search]}") |"
     echo "| peak (VmHWM) | $HWM_MB |"
     echo
     echo "## View count under load (article $NEWEST_ID)"
@@ -677,6 +712,8 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     echo "| RSS ≤ 200 MB | peak $HWM_MB MB | $(yesno "$(le "$HWM_MB" 200)") |"
     echo "| start to first response ≤ 1 s (2nd start, /) | ${HOME_MS[2]} ms | $(yesno "$(le "${HOME_MS[2]}" 1000)") |"
     echo "| demo 100k ≤ 60 s | $DEMO_S s | $(yesno "$(le "$DEMO_S" 60)") |"
+    echo "| search p99 ≤ 20 ms (issue 5; 党建, 16 conns) | $(field search1 4) ms | $(yesno "$(le "$(field search1 4)" 20)") |"
+    echo "| indexing ≥ 2,000 articles/s (issue 5) | $INDEX_RATE | $(yesno "$(ge "$INDEX_RATE" 2000)") |"
     echo
     echo "## Server log"
     echo
@@ -719,6 +756,11 @@ MATCH_3=$(match "$GOT_3" "$EXPECT_3" 0)
     done
     printf 'last ÷ first channel page latency (p50 / p99)\t%s× / %s×\n' "$LAST_P50_RATIO" "$LAST_P99_RATIO"
     printf 'server RSS idle / peak (MB)\t%s / %s\n' "$(mb "$RSS_IDLE_KB")" "$HWM_MB"
+    printf 'search index build (articles/s)\t%s\n' "$INDEX_RATE"
+    for p in search1 search2; do
+        IFS=$'\t' read -r _ rps p50 p99 _ _ _ < <(wrk_fields "$p")
+        printf 'search %s: req/s (p50 / p99 ms)\t%s (%s / %s)\n' "$p" "$rps" "$p50" "$p99"
+    done
     printf 'exact view-count check (curl, %s requests)\t%s\n' "$EXACT_N" "$MATCH_3"
 } >"$ROOT/bench/figures-$VARIANT-$DATE.tsv"
 

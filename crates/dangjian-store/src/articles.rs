@@ -24,6 +24,8 @@ pub struct Article {
     /// 责编
     pub editors: String,
     pub keywords: String,
+    /// Cover image: a media-store path (`/media/…`) or an https address; empty for none.
+    pub cover: String,
     pub status: String,
     pub is_top: bool,
     pub is_headline: bool,
@@ -66,7 +68,7 @@ pub struct NewArticle {
 /// One published article; `NotFound` for drafts, unknown ids and withdrawn ones.
 pub async fn get_published(db: &Db, id: i64) -> Result<Article> {
     on_pool!(db, |p| sqlx::query_as::<_, Article>(
-        "SELECT id, channel_id, title, summary, body_html, publisher, source_unit, editors, keywords, \
+        "SELECT id, channel_id, title, summary, body_html, publisher, source_unit, editors, keywords, cover, \
          status, is_top, is_headline, views, published_at, created_at, updated_at \
          FROM articles WHERE id = $1 AND status = 'published'"
     )
@@ -74,6 +76,18 @@ pub async fn get_published(db: &Db, id: i64) -> Result<Article> {
     .fetch_optional(p)
     .await)?
     .ok_or(StoreError::NotFound)
+}
+
+/// Sets an article's cover (the demo's generated covers; editors set covers through a
+/// revision). Moves the content version like every article change.
+pub async fn set_cover(db: &Db, id: i64, cover: &str) -> Result<()> {
+    on_pool!(db, |p| sqlx::query("UPDATE articles SET cover = $2 WHERE id = $1")
+        .bind(id)
+        .bind(cover)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+    Ok(())
 }
 
 /// The latest published titles of a channel, newest first.

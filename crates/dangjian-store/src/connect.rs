@@ -107,6 +107,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "evaluation", include_str!("../migrations/sqlite/0014_evaluation.sql")),
     (15, "kaohe", include_str!("../migrations/sqlite/0015_kaohe.sql")),
     (16, "documents", include_str!("../migrations/sqlite/0016_documents.sql")),
+    (17, "videos", include_str!("../migrations/sqlite/0017_videos.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -129,6 +130,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "evaluation", include_str!("../migrations/postgres/0014_evaluation.sql")),
     (15, "kaohe", include_str!("../migrations/postgres/0015_kaohe.sql")),
     (16, "documents", include_str!("../migrations/postgres/0016_documents.sql")),
+    (17, "videos", include_str!("../migrations/postgres/0017_videos.sql")),
 ];
 
 impl Db {

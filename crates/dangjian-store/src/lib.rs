@@ -29,6 +29,7 @@ pub mod sessions;
 pub mod settings;
 pub mod transfers;
 pub mod users;
+pub mod videos;
 
 pub use connect::{Backend, ConnectOptions, Db, PoolRef, redact_url};
 pub mod testing;

@@ -10,11 +10,13 @@ mod error;
 mod health;
 pub mod jobs;
 mod media;
+pub mod media_store;
 pub mod platform;
 pub mod portal;
 pub mod search_feed;
 mod security;
 mod state;
+pub mod video_tools;
 pub mod views;
 
 pub use error::AppError;
@@ -37,6 +39,9 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(portal::search::page))
         .route("/elder", get(portal::prefs::elder))
         .route("/download/{id}", get(portal::documents::download))
+        .route("/video/{id}", get(portal::videos::page))
+        .route("/video/{id}/stream", get(portal::videos::stream))
+        .route("/video/{id}/poster", get(portal::videos::poster))
         .route("/feed.xml", get(portal::feeds::site_feed))
         .route("/feed/{file}", get(portal::feeds::channel_feed))
         .route("/sitemap.xml", get(portal::feeds::sitemap))

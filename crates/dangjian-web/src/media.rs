@@ -35,6 +35,23 @@ fn if_range_matches(media_dir: &Path, rel: &str, validator: &str) -> bool {
     http_date(modified).is_some_and(|d| d == validator.trim())
 }
 
+/// Drops `Range` from a request for the file at `path` when its `If-Range` no longer
+/// matches (for handlers that serve one file after their own checks).
+pub fn drop_stale_range(req: &mut Request, path: &Path) {
+    if req.headers().contains_key(header::RANGE)
+        && let Some(validator) = req.headers().get(header::IF_RANGE).and_then(|v| v.to_str().ok())
+    {
+        let holds = std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(http_date)
+            .is_some_and(|d| d == validator.trim());
+        if !holds {
+            req.headers_mut().remove(header::RANGE);
+        }
+    }
+}
+
 /// Drops `Range` from requests whose `If-Range` does not match, before ServeDir sees them.
 pub async fn if_range(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     if req.headers().contains_key(header::RANGE)

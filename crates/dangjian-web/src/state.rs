@@ -1,10 +1,15 @@
-use std::{net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    net::IpAddr,
+    path::PathBuf,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use dangjian_domain::{lockout::LockoutPolicy, password::PasswordPolicy};
 use dangjian_search::SearchIndex;
 use dangjian_store::Db;
 
-use crate::{cache::Content, views::ViewCounter};
+use crate::{AppError, cache::Content, media_store::MediaStore, video_tools::VideoTools, views::ViewCounter};
 
 /// Settings of the web layer that come from configuration, not from the database.
 #[derive(Debug, Clone)]
@@ -21,8 +26,13 @@ pub struct WebConfig {
     pub session_absolute: Duration,
     pub password_policy: PasswordPolicy,
     pub lockout: LockoutPolicy,
-    /// Where uploaded media live (`<data>/media` by default); served at `/media/`.
+    /// Where uploaded media live (`<data>/media` by default); served at `/media/`. With
+    /// an S3 store it still holds the spool of uploads on their way in.
     pub media_dir: PathBuf,
+    /// `--media`: `None` for `media_dir`, or `s3://bucket/prefix`.
+    pub media_url: Option<String>,
+    /// ffmpeg and ffprobe, when the machine has them (video lengths and poster frames).
+    pub video_tools: VideoTools,
     /// Where 资料中心 documents live (`<data>/documents`); served only through
     /// `/download/{id}`, which counts the download and names the file.
     pub documents_dir: PathBuf,
@@ -46,6 +56,8 @@ impl Default for WebConfig {
             password_policy: PasswordPolicy::default(),
             lockout: LockoutPolicy::default(),
             media_dir: PathBuf::from("data/media"),
+            media_url: None,
+            video_tools: VideoTools::default(),
             documents_dir: PathBuf::from("data/documents"),
             pii: None,
             content_check: Duration::from_millis(250),
@@ -69,6 +81,22 @@ pub struct Shared {
     /// This node's search index; `None` makes `/search` say that search is unavailable
     /// (the rest of the site does not need it).
     pub search: Option<Arc<SearchIndex>>,
+    /// The media store, opened on first use from `media_url` / `media_dir`.
+    media: OnceLock<MediaStore>,
+}
+
+impl Shared {
+    /// The media store. Opening it creates the local directory, so it happens on first
+    /// use (the binary opens it at startup to report a bad `--media` at once).
+    pub fn media(&self) -> Result<&MediaStore, AppError> {
+        if let Some(m) = self.media.get() {
+            return Ok(m);
+        }
+        let spool = self.config.media_dir.join(".incoming");
+        let store = MediaStore::open(self.config.media_url.as_deref(), &self.config.media_dir, &spool)
+            .map_err(AppError::Internal)?;
+        Ok(self.media.get_or_init(|| store))
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -88,7 +116,17 @@ impl AppState {
             content,
             config: Arc::new(config),
             search: None,
+            media: OnceLock::new(),
         }))
+    }
+
+    /// The same state with a given media store (an S3 store, in tests). Call it before
+    /// the store is first used.
+    pub fn with_media(self, store: MediaStore) -> Self {
+        if self.0.media.set(store).is_err() {
+            panic!("AppState::with_media called after the media store was opened");
+        }
+        self
     }
 
     /// The same state with a search index. Call it on a fresh state, before the state is

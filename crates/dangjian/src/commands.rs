@@ -6,7 +6,7 @@ use anyhow::Context;
 use dangjian_domain::clock;
 use dangjian_search::{SearchIndex, WriterOptions};
 use dangjian_store::{Db, articles};
-use dangjian_web::{AppState, search_feed};
+use dangjian_web::{AppState, media_store::MediaStore, search_feed};
 
 use crate::{
     accounts::{admin_create, bootstrap_admin, demo_officer},
@@ -87,6 +87,15 @@ async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
     let docs = crate::demo_documents::generate(db, &documents_dir).await.context("demo documents")?;
     if docs > 0 {
         println!("已在资料中心生成 {docs} 份演示资料");
+    }
+    let web = cfg.web_config()?;
+    let store = MediaStore::open(web.media_url.as_deref(), &web.media_dir, &web.media_dir.join(".incoming"))
+        .map_err(anyhow::Error::msg)?;
+    let covers = crate::demo_videos::covers(db, &store).await.context("demo covers")?;
+    let videos = crate::demo_videos::generate(db, &store, &web.video_tools).await.context("demo videos")?;
+    match (videos, web.video_tools.ffmpeg.is_some()) {
+        (0, false) => println!("已为 {covers} 篇文章生成封面图；未找到 ffmpeg，视频点播暂无演示视频"),
+        (n, _) => println!("已为 {covers} 篇文章生成封面图，在视频点播生成 {n} 段演示视频"),
     }
     db.analyze().await?;
     if args.members > 0 {
@@ -183,6 +192,9 @@ async fn serve(args: ServeArgs, cfg: Config) -> anyhow::Result<ExitCode> {
         rebuild_index(&db, &index).await?;
     }
     let state = AppState::new(db.clone(), web).with_search(index.clone());
+    // A bad `--media` is reported now, not at the first upload.
+    let media = state.media().map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(media = %media.describe(), ffmpeg = state.config.video_tools.ffmpeg.is_some(), "media store");
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let views = state.views.clone();

@@ -168,6 +168,8 @@ impl Config {
             session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
             session_absolute: std::time::Duration::from_secs(self.session_absolute_hours * 3600),
             media_dir: self.data.join("media"),
+            media_url: self.media.clone(),
+            video_tools: dangjian_web::video_tools::VideoTools::detect(),
             documents_dir: self.data.join("documents"),
             content_check: std::time::Duration::from_millis(self.content_check_ms),
             page_cache_bytes: self.page_cache_mb << 20,

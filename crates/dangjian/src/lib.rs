@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 pub mod config;
 mod demo_documents;
+mod demo_videos;
 mod progress;
 
 use std::process::ExitCode;

@@ -24,6 +24,7 @@ mod site_settings;
 mod term_check;
 pub mod totp;
 mod totp_setup;
+mod videos;
 
 use axum::{
     Router,
@@ -58,6 +59,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin"),
     ("GET", "/admin/documents"),
     ("POST", "/admin/documents"),
+    ("GET", "/admin/videos"),
+    ("POST", "/admin/videos"),
+    ("POST", "/admin/videos/{id}/{action}"),
     ("GET", "/admin/password"),
     ("POST", "/admin/password"),
     ("GET", "/admin/users"),
@@ -141,6 +145,11 @@ pub fn routes(st: &AppState) -> Router<AppState> {
                 .post(documents::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
         )
+        .route(
+            "/admin/videos",
+            get(videos::form).post(videos::upload).layer(axum::extract::DefaultBodyLimit::max(videos::MAX_BODY)),
+        )
+        .route("/admin/videos/{id}/{action}", post(videos::act))
         .route("/admin/review", get(review_desk::queue))
         .route("/admin/revisions/{id}", get(review_desk::view))
         .route("/admin/revisions/{id}/review", post(review_desk::act))

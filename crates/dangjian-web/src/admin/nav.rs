@@ -69,6 +69,12 @@ pub const MODULES: &[Module] = &[
         roles: &[Role::Editor, Role::Contributor, Role::Reviewer],
     },
     Module {
+        href: "/admin/documents", name: "资料中心", summary: "上传可下载的文件资料", roles: &[Role::Editor]
+    },
+    Module {
+        href: "/admin/videos", name: "视频点播", summary: "上传视频、封面与撤下", roles: &[Role::Editor]
+    },
+    Module {
         href: "/admin/review", name: "待我审核", summary: "按审核级别处理待审稿件", roles: &[Role::Reviewer]
     },
     Module {

@@ -54,6 +54,10 @@ pub async fn page(
     if channel.kind == "download" {
         return super::documents::channel_page(&st, &data, channel.clone(), &headers, format!("/channel/{slug}")).await;
     }
+    // 视频点播 lists videos with their view counts: not cached either.
+    if channel.kind == "video" {
+        return super::videos::channel_page(&st, &data, channel.clone(), &headers, q.page.as_deref()).await;
+    }
     let index = st.content.list_index(&st.db, version, channel.id).await?;
     // A bad or past-the-end page is a 404: a broken link, not a server fault.
     let page = paging::page_for(q.page.as_deref(), index.total as u64, PAGE_SIZE).map_err(|_| AppError::NotFound)?;

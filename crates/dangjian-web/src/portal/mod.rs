@@ -9,6 +9,7 @@ pub mod meta;
 pub mod prefs;
 pub mod search;
 pub mod templates;
+pub mod videos;
 
 use dangjian_domain::{clock, text};
 use dangjian_store::articles::ArticleItem;

@@ -13,11 +13,11 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use fantoccini::{Client, Locator, key::Key};
+use fantoccini::{Client, Locator};
 
 use support::{
-    Browser, Result, Server, assert_no_horizontal_overflow, find, here, js_f64, screenshot, set_viewport, wait_js,
-    wait_path_change,
+    Browser, Result, Server, assert_no_horizontal_overflow, find, first_integer, here, js_f64, screenshot,
+    set_viewport, wait_js, wait_path_change,
 };
 
 const DESKTOP: (u32, u32) = (1280, 900);
@@ -51,7 +51,8 @@ async fn search_in_chinese_then_play_and_seek_a_video() {
     })
     .await;
     if !matches!(outcome, Ok(Ok(()))) {
-        let shot = screenshot(&browser.client, &screenshot_dir(), "media-failure.png");
+        let dir = screenshot_dir();
+        let shot = screenshot(&browser.client, &dir, "media-failure.png");
         let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
     }
     browser.shutdown().await;
@@ -71,12 +72,12 @@ async fn scenario(c: &Client, base: &str) -> Result<()> {
     eprintln!("step 1 search 党建 from the header");
     c.goto(&format!("{base}/")).await?;
     let input = find(c, "#site-search-q").await?;
-    input.send_keys("党建").await?;
-    input.send_keys(&String::from(Key::Enter)).await?;
+    // U+E007 is WebDriver's Enter key: the form is submitted as a reader would.
+    input.send_keys("党建\u{E007}").await?;
     let path = wait_path_change(c, "/").await?;
     ensure!(path == "/search", "the search box led to {path}");
     let count = find(c, ".search-count strong").await?.text().await?;
-    let total: u64 = count.trim().parse().map_err(|_| format!("hit count {count:?}"))?;
+    let total = first_integer(&count).ok_or_else(|| format!("hit count {count:?}"))?;
     ensure!(total > 0, "no hits for 党建");
     let marks = c.find_all(Locator::Css(".search-hits mark")).await?;
     ensure!(!marks.is_empty(), "no highlighted words in the hits");

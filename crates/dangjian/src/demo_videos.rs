@@ -59,13 +59,17 @@ pub async fn generate(db: &Db, store: &MediaStore, tools: &VideoTools) -> anyhow
                 "8",
                 "-b:v",
                 "700k",
+                // Some test sources are RGBA; VP8 with alpha fails to open.
+                "-pix_fmt",
+                "yuv420p",
                 "-c:a",
                 "libvorbis",
             ]);
         }
         let status = cmd.arg(&out).stdin(std::process::Stdio::null()).status().await;
         if !status.is_ok_and(|s| s.success()) {
-            // An ffmpeg without this encoder: skip the clip, keep the demo going.
+            // An ffmpeg without this encoder: skip the clip, keep the demo going, say so.
+            eprintln!("演示视频“{title}”未能生成（ffmpeg 缺少所需编码器？），已跳过");
             let _ = tokio::fs::remove_file(&out).await;
             continue;
         }

@@ -90,7 +90,11 @@ pub async fn page(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, AppError> {
-    let chrome = Chrome::load(&st.db, "", Prefs::from_request(&headers, None), uri.to_string()).await?;
+    // The frame from the render cache's site data (no settings/channels/links queries);
+    // "/search" matches no channel slug, so no item of the channel bar is marked current.
+    let version = st.content.version(&st.db).await?;
+    let data = st.content.site(&st.db, version).await?;
+    let chrome = Chrome::new(&data, "/search", Prefs::from_request(&headers, None), uri.to_string());
     let q = p.q.as_deref().unwrap_or("").trim().chars().take(dangjian_search::MAX_QUERY_CHARS).collect::<String>();
     // Only a channel that exists filters; anything else is ignored rather than an error.
     let channel = p.channel.filter(|s| chrome.channels.iter().any(|c| &c.slug == s));

@@ -109,7 +109,7 @@ pub async fn generate(db: &Db, store: &MediaStore, tools: &VideoTools) -> anyhow
 }
 
 /// Channels whose newest articles get a cover image.
-const COVER_CHANNELS: [&str; 3] = ["dangjian", "gongwei", "wenming"];
+const COVER_CHANNELS: [&str; 3] = ["dongtai", "gongwei", "wenming"];
 
 /// Colour pairs of the covers.
 const PALETTE: [(&str, &str); 4] =

@@ -75,15 +75,39 @@ pub async fn max_id(db: &Db) -> Result<i64> {
         .await)?)
 }
 
-/// Deletes rows older than `before` (Unix microseconds). Nothing calls it on a schedule
-/// yet: a node that was down longer than the horizon would miss rows, so pruning belongs
-/// with a check that makes such a node rebuild (`dangjian reindex`).
+/// Prunes rows written before `before` (Unix microseconds), keeping the newest of them
+/// as the *horizon* (its `op` becomes `horizon`; applying it again is harmless, as every
+/// row only names an article to re-read). A node whose index stopped before the horizon
+/// missed rows that are gone and must rebuild ([`horizon`]). Returns the rows deleted.
+/// Safe to run on several nodes at once: each keeps its horizon, the later one wins.
 pub async fn prune(db: &Db, before: i64) -> Result<u64> {
-    Ok(on_pool!(db, |p| sqlx::query("DELETE FROM search_outbox WHERE at < $1")
+    let newest: Option<i64> = on_pool!(db, |p| sqlx::query_scalar("SELECT MAX(id) FROM search_outbox WHERE at < $1")
         .bind(before)
+        .fetch_one(p)
+        .await)?;
+    let Some(h) = newest else { return Ok(0) };
+    // Mark first, delete second: a crash in between leaves extra rows, never a gap
+    // without its horizon.
+    on_pool!(db, |p| sqlx::query("UPDATE search_outbox SET op = 'horizon' WHERE id = $1")
+        .bind(h)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+    Ok(on_pool!(db, |p| sqlx::query("DELETE FROM search_outbox WHERE id < $1")
+        .bind(h)
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?)
+}
+
+/// The id of the newest horizon row (0 when the outbox was never pruned): an index that
+/// applied less than `horizon - 1` may have missed deleted rows.
+pub async fn horizon(db: &Db) -> Result<i64> {
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
+        "SELECT COALESCE(MAX(id), 0) FROM search_outbox WHERE op = 'horizon'"
+    )
+    .fetch_one(p)
+    .await)?)
 }
 
 /// An article as the search index needs it.

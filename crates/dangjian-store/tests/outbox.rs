@@ -76,7 +76,20 @@ async fn inserts_and_status_changes_write_the_outbox() {
         assert_eq!(outbox::count_published(&t.db).await.unwrap(), 2, "{l}");
         let page = outbox::published_page(&t.db, ids[1], 10).await.unwrap();
         assert_eq!(page.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[2]], "{l}");
-        assert_eq!(outbox::prune(&t.db, T + 2).await.unwrap(), 3, "{l}: rows before T+2");
+        // Rows before T+2: the newest of them stays as the horizon, the others go.
+        assert_eq!(outbox::horizon(&t.db).await.unwrap(), 0, "{l}");
+        let kept = outbox::after(&t.db, 0, 1000).await.unwrap();
+        let newest_old = kept.iter().filter(|e| e.at < T + 2).map(|e| e.id).max().unwrap();
+        let old = kept.iter().filter(|e| e.at < T + 2).count() as u64;
+        assert_eq!(outbox::prune(&t.db, T + 2).await.unwrap(), old - 1, "{l}");
+        assert_eq!(outbox::horizon(&t.db).await.unwrap(), newest_old, "{l}");
+        let left = outbox::after(&t.db, 0, 1000).await.unwrap();
+        assert_eq!(left[0].id, newest_old, "{l}");
+        assert_eq!(left[0].op, "horizon", "{l}");
+        assert_eq!(left.len(), kept.len() - old as usize + 1, "{l}");
+        // Nothing older: nothing to do, the horizon stays.
+        assert_eq!(outbox::prune(&t.db, T - 10_000).await.unwrap(), 0, "{l}");
+        assert_eq!(outbox::horizon(&t.db).await.unwrap(), newest_old, "{l}");
     }
 }
 

@@ -45,7 +45,18 @@ pub fn to_doc(r: &Indexable) -> IndexDoc {
 }
 
 /// Applies every outbox row the index has not seen yet; returns how many rows it applied.
+/// An index that stopped before the outbox's pruning horizon (a node down for longer than
+/// [`OUTBOX_RETENTION`]) is rebuilt from the database first.
 pub async fn apply_pending(db: &Db, index: &Arc<SearchIndex>) -> Result<usize, FeedError> {
+    let horizon = outbox::horizon(db).await?;
+    if index.applied_outbox_id() + 1 < horizon {
+        tracing::warn!(
+            applied = index.applied_outbox_id(),
+            horizon,
+            "the search index is older than the pruned outbox; rebuilding it from the database"
+        );
+        rebuild(db, index, &|_, _| {}).await?;
+    }
     let mut applied = 0;
     loop {
         let entries = outbox::after(db, index.applied_outbox_id(), FEED_BATCH).await?;
@@ -105,18 +116,37 @@ pub async fn rebuild(
     Ok(done)
 }
 
-/// Applies the outbox every `interval` until `stop` fires. Failures are logged and
-/// retried at the next tick; a failure never stops the site.
+/// Outbox rows older than this are pruned (the newest of them stays as the horizon).
+pub const OUTBOX_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How often a node prunes the outbox.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Applies the outbox every `interval` until `stop` fires, and prunes rows older than
+/// [`OUTBOX_RETENTION`] about once an hour. Failures are logged and retried at the next
+/// tick; a failure never stops the site.
 pub async fn run(db: Db, index: Arc<SearchIndex>, interval: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut t = tokio::time::interval(interval);
     t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_prune = std::time::Instant::now();
     loop {
         tokio::select! {
-            _ = t.tick() => match apply_pending(&db, &index).await {
-                Ok(0) => {}
-                Ok(n) => tracing::debug!(entries = n, "search index updated from the outbox"),
-                Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
-            },
+            _ = t.tick() => {
+                match apply_pending(&db, &index).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(entries = n, "search index updated from the outbox"),
+                    Err(e) => tracing::warn!(error = %e, "search index update failed; will retry"),
+                }
+                if last_prune.elapsed() >= PRUNE_EVERY {
+                    last_prune = std::time::Instant::now();
+                    let before = dangjian_domain::clock::now_micros() - OUTBOX_RETENTION.as_micros() as i64;
+                    match outbox::prune(&db, before).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(rows = n, "search outbox pruned"),
+                        Err(e) => tracing::warn!(error = %e, "search outbox pruning failed; will retry"),
+                    }
+                }
+            }
             _ = stop.changed() => break,
         }
     }

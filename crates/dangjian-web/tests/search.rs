@@ -190,3 +190,37 @@ async fn every_node_keeps_its_own_index_from_the_same_outbox() {
         assert_eq!(other.applied_outbox_id(), index(&app).applied_outbox_id(), "{l}");
     }
 }
+
+/// A node that was down while the outbox was pruned past its position rebuilds from the
+/// database instead of silently missing changes; a node that kept up just goes on.
+#[tokio::test]
+async fn a_node_behind_the_pruned_outbox_rebuilds() {
+    for app in apps_with_search().await {
+        let l = app.label();
+        let f = fixture(app.db()).await;
+        feed(&app).await;
+        assert_eq!(index(&app).num_docs(), 48, "{l}");
+        // The second node stops here, before the changes below.
+        let other_dir = app.test_db.dir.path().join("index-stale");
+        let other = Arc::new(SearchIndex::open_or_create(&other_dir, WriterOptions::default()).unwrap().index);
+        search_feed::rebuild(app.db(), &other, &|_, _| {}).await.unwrap();
+        // Three withdrawals, then every row so far is pruned but the newest (far future cut).
+        for id in &f.news_ids[..3] {
+            articles::set_status(app.db(), *id, "withdrawn", T0).await.unwrap();
+        }
+        // The first node keeps up with them.
+        feed(&app).await;
+        let kept_up = index(&app).applied_outbox_id();
+        let pruned = dangjian_store::outbox::prune(app.db(), i64::MAX).await.unwrap();
+        assert!(pruned > 0, "{l}");
+        // The stale node cannot replay the deleted rows: it rebuilds and is right anyway.
+        search_feed::apply_pending(app.db(), &other).await.unwrap();
+        assert_eq!(other.num_docs(), 45, "{l}: the stale node rebuilt");
+        // The node that kept up has nothing to replay and agrees.
+        assert_eq!(search_feed::apply_pending(app.db(), index(&app)).await.unwrap(), 0, "{l}");
+        assert_eq!(index(&app).applied_outbox_id(), kept_up, "{l}");
+        assert_eq!(index(&app).num_docs(), 45, "{l}");
+        assert_eq!(other.applied_outbox_id(), index(&app).applied_outbox_id(), "{l}");
+        assert_eq!(app.get(&format!("/search?q={}", enc("新闻"))).await.status, StatusCode::OK, "{l}");
+    }
+}

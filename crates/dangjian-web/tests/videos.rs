@@ -178,6 +178,15 @@ async fn videos_are_uploaded_listed_played_counted_and_withdrawn() {
         assert!(!modified.is_empty(), "{l}");
         let r = app.get_with(&uri, &[("if-modified-since", &modified)]).await;
         assert_eq!(r.status, StatusCode::NOT_MODIFIED, "{l}");
+        let etag = full.header("etag").to_owned();
+        assert!(etag.starts_with("W/\""), "{l}: {etag}");
+        let r = app.get_with(&uri, &[("if-none-match", &etag)]).await;
+        assert_eq!((r.status, r.header("etag")), (StatusCode::NOT_MODIFIED, etag.as_str()), "{l}");
+        let r = app.get_with(&uri, &[("if-none-match", "W/\"0-0\"")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: another validator gets the file");
+        // A weak tag never satisfies If-Range: the whole file comes back.
+        let (h, b) = app.get_bytes(&uri, &[("range", "bytes=0-9"), ("if-range", &etag)]).await;
+        assert!(h.get("content-range").is_none() && b.len() == len, "{l}");
         let stale = "Mon, 01 Jan 2001 00:00:00 GMT";
         let (h, b) = app.get_bytes(&uri, &[("range", "bytes=0-9"), ("if-range", stale)]).await;
         assert!(h.get("content-range").is_none() && b.len() == len, "{l}: a stale If-Range gets the whole file");

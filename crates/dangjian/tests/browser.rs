@@ -9,14 +9,13 @@
 #[macro_use]
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
 use support::{
-    Browser, Result, Server, assert_no_horizontal_overflow, find, first_integer, here, js_f64, screenshot,
-    set_viewport, wait_js, wait_path_change,
+    Browser, Result, Server, assert_no_horizontal_overflow, drive, find, first_integer, js_f64, screenshot,
+    screenshot_dir, set_viewport, wait_js, wait_path_change,
 };
 
 const DESKTOP: (u32, u32) = (1280, 900);
@@ -36,15 +35,6 @@ const CHANNELS: [(&str, &str); 10] = [
     ("资料中心", "/channel/ziliao"),
 ];
 
-/// `<workspace>/screenshots` (git ignores the PNGs in it).
-fn screenshot_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match crate_dir.parent().and_then(Path::parent) {
-        Some(workspace) => workspace.join("screenshots"),
-        None => crate_dir.join("screenshots"),
-    }
-}
-
 /// Upper bound for the whole scenario; every WebDriver call has its own shorter timeout,
 /// this only turns an unforeseen hang into a failure that still cleans up.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
@@ -52,42 +42,12 @@ const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portal_home_channel_article_font_and_count() {
     let root = tempfile::Builder::new().prefix("dangjian-browser-").tempdir().expect("temp dir");
-    // A failure.png from an earlier run would mislead whoever looks at the folder.
-    let _ = std::fs::remove_file(screenshot_dir().join("failure.png"));
     // Both guards stop their processes on drop, so a panic during setup leaks nothing.
     let server = Server::start(env!("CARGO_BIN_EXE_dangjian"), root.path());
     let browser = Browser::start(root.path()).await;
 
-    // The scenario runs in its own task so that a failed assertion (a panic) comes back
-    // here as a value: the session is closed and chromedriver stopped before re-raising.
-    let client = browser.client.clone();
     let base = server.base.clone();
-    let outcome = tokio::spawn(async move {
-        let result = match tokio::time::timeout(SCENARIO_TIMEOUT, scenario(&client, &base)).await {
-            Ok(result) => result,
-            Err(_) => Err(format!("scenario still running after {SCENARIO_TIMEOUT:?}").into()),
-        };
-        if let Err(e) = &result {
-            eprintln!("scenario failed on {}: {e}", here(&client).await);
-        }
-        result
-    })
-    .await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        let dir = screenshot_dir();
-        let shot = screenshot(&browser.client, &dir, "failure.png");
-        let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
-    }
-    browser.shutdown().await;
-    // `server` stays alive until the end of the scope: if the panic below unwinds, its
-    // guard prints the server's last output before stopping it.
-
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => panic!("browser scenario failed: {e}"),
-        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Err(join) => panic!("browser scenario did not finish: {join}"),
-    }
+    drive(browser, "portal", SCENARIO_TIMEOUT, move |c| async move { scenario(&c, &base).await }).await;
 }
 
 async fn scenario(c: &Client, base: &str) -> Result<()> {

@@ -16,12 +16,15 @@ use support::backend::{
     NAV_TIMEOUT, NEW_PASSWORD, click_and_load, expect_path, fill, first_sign_in, page_messages, sign_in,
 };
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use support::{Browser, Result, Server, assert_no_horizontal_overflow, find, here, screenshot, set_viewport, wait_js};
+use support::{
+    Browser, Result, Server, assert_no_horizontal_overflow, drive, find, screenshot, screenshot_dir, set_viewport,
+    wait_js,
+};
 
 const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
@@ -39,19 +42,9 @@ const TITLE: &str = "关于开展浏览器测试的通知";
 /// The uploaded picture: a red banner with a gold band, made in code.
 const IMAGE_SIZE: (u32, u32) = (240, 135);
 
-/// `<workspace>/screenshots` (git ignores the PNGs in it).
-fn screenshot_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match crate_dir.parent().and_then(Path::parent) {
-        Some(workspace) => workspace.join("screenshots"),
-        None => crate_dir.join("screenshots"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editor_writes_three_reviewers_approve_it_appears_on_the_portal() {
     let root = tempfile::Builder::new().prefix("dangjian-editorial-").tempdir().expect("temp dir");
-    let _ = std::fs::remove_file(screenshot_dir().join("editorial-failure.png"));
     let image = root.path().join("browser-test.png");
     std::fs::write(&image, banner_png(IMAGE_SIZE.0, IMAGE_SIZE.1)).expect("write the test image");
 
@@ -61,37 +54,11 @@ async fn editor_writes_three_reviewers_approve_it_appears_on_the_portal() {
     let admin_password = one_time_password(&server);
     let browser = Browser::start(root.path()).await;
 
-    // The scenario runs in its own task so that a failed assertion (a panic) comes back
-    // here as a value: the session is closed and chromedriver stopped before re-raising.
-    let client = browser.client.clone();
     let base = server.base.clone();
-    let outcome = tokio::spawn(async move {
-        let run = scenario(&client, &base, &admin_password, &image);
-        let result = match tokio::time::timeout(SCENARIO_TIMEOUT, run).await {
-            Ok(result) => result,
-            Err(_) => Err(format!("scenario still running after {SCENARIO_TIMEOUT:?}").into()),
-        };
-        if let Err(e) = &result {
-            eprintln!("scenario failed on {}: {e}", here(&client).await);
-        }
-        result
+    drive(browser, "editorial", SCENARIO_TIMEOUT, move |c| async move {
+        scenario(&c, &base, &admin_password, &image).await
     })
     .await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        let dir = screenshot_dir();
-        let shot = screenshot(&browser.client, &dir, "editorial-failure.png");
-        let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
-    }
-    browser.shutdown().await;
-    // `server` stays alive until the end of the scope: if the panic below unwinds, its
-    // guard prints the server's last output before stopping it.
-
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => panic!("editorial browser scenario failed: {e}"),
-        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Err(join) => panic!("editorial browser scenario did not finish: {join}"),
-    }
 }
 
 /// The password the first start printed on stdout (`…一次性密码：<password>`).

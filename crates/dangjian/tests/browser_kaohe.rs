@@ -13,14 +13,15 @@
 #[allow(dead_code)] // shared with the other browser tests; not every helper is used here
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use support::backend::{NEW_PASSWORD, click_and_load, fill, first_sign_in, page_messages, sign_in};
-use support::{Browser, Result, Server, assert_no_horizontal_overflow, find, here, screenshot, set_viewport};
+use support::{
+    Browser, Result, Server, assert_no_horizontal_overflow, drive, find, screenshot, screenshot_dir, set_viewport,
+};
 
 const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
@@ -29,14 +30,6 @@ const SCENARIO_TIMEOUT: Duration = Duration::from_secs(480);
 /// A demo branch; the scheme of the test rates it alone.
 const BRANCH: &str = "市生态环境局澜溪监测站党支部";
 const SCHEME: &str = "浏览器测试：澜溪监测站党支部考核";
-
-fn screenshot_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match crate_dir.parent().and_then(Path::parent) {
-        Some(workspace) => workspace.join("screenshots"),
-        None => crate_dir.join("screenshots"),
-    }
-}
 
 fn step(s: &str) {
     eprintln!("[browser_kaohe] {s}");
@@ -60,36 +53,12 @@ fn gongwei_password(server: &Server) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rater_fills_a_ballot_on_a_phone_and_the_committee_reads_the_results() {
     let root = tempfile::Builder::new().prefix("dangjian-kaohe-").tempdir().expect("temp dir");
-    let _ = std::fs::remove_file(screenshot_dir().join("kaohe-failure.png"));
     step("0 start dangjian serve --demo");
     let server = Server::start(env!("CARGO_BIN_EXE_dangjian"), root.path());
     let password = gongwei_password(&server);
     let browser = Browser::start(root.path()).await;
-    let client = browser.client.clone();
     let base = server.base.clone();
-    let outcome = tokio::spawn(async move {
-        let result = match tokio::time::timeout(SCENARIO_TIMEOUT, scenario(&client, &base, &password)).await {
-            Ok(r) => r,
-            Err(_) => Err(format!("scenario still running after {SCENARIO_TIMEOUT:?}").into()),
-        };
-        if let Err(e) = &result {
-            eprintln!("scenario failed on {}: {e}", here(&client).await);
-        }
-        result
-    })
-    .await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        let dir = screenshot_dir();
-        let shot = screenshot(&browser.client, &dir, "kaohe-failure.png");
-        let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
-    }
-    browser.shutdown().await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => panic!("kaohe browser scenario failed: {e}"),
-        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Err(join) => panic!("kaohe browser scenario did not finish: {join}"),
-    }
+    drive(browser, "kaohe", SCENARIO_TIMEOUT, move |c| async move { scenario(&c, &base, &password).await }).await;
 }
 
 async fn submit(c: &Client, form: &str, what: &str) -> Result<String> {

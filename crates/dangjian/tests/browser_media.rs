@@ -10,58 +10,26 @@
 #[macro_use]
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
 use support::{
-    Browser, Result, Server, assert_no_horizontal_overflow, find, first_integer, here, js_f64, screenshot,
-    set_viewport, wait_js, wait_path_change,
+    Browser, Result, Server, assert_no_horizontal_overflow, drive, find, first_integer, js_f64, screenshot,
+    screenshot_dir, set_viewport, wait_js, wait_path_change,
 };
 
 const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn screenshot_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match crate_dir.parent().and_then(Path::parent) {
-        Some(workspace) => workspace.join("screenshots"),
-        None => crate_dir.join("screenshots"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_in_chinese_then_play_and_seek_a_video() {
     let root = tempfile::Builder::new().prefix("dangjian-media-").tempdir().expect("temp dir");
     let server = Server::start(env!("CARGO_BIN_EXE_dangjian"), root.path());
     let browser = Browser::start(root.path()).await;
-    let client = browser.client.clone();
     let base = server.base.clone();
-    let outcome = tokio::spawn(async move {
-        let result = match tokio::time::timeout(SCENARIO_TIMEOUT, scenario(&client, &base)).await {
-            Ok(result) => result,
-            Err(_) => Err(format!("scenario still running after {SCENARIO_TIMEOUT:?}").into()),
-        };
-        if let Err(e) = &result {
-            eprintln!("scenario failed on {}: {e}", here(&client).await);
-        }
-        result
-    })
-    .await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        let dir = screenshot_dir();
-        let shot = screenshot(&browser.client, &dir, "media-failure.png");
-        let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
-    }
-    browser.shutdown().await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => panic!("browser scenario failed: {e}"),
-        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Err(join) => panic!("browser scenario did not finish: {join}"),
-    }
+    drive(browser, "media", SCENARIO_TIMEOUT, move |c| async move { scenario(&c, &base).await }).await;
 }
 
 async fn scenario(c: &Client, base: &str) -> Result<()> {

@@ -21,7 +21,9 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-use support::{Browser, Result, Server, assert_no_horizontal_overflow, find, here, screenshot, set_viewport};
+use support::{
+    Browser, Result, Server, assert_no_horizontal_overflow, drive, find, here, screenshot, screenshot_dir, set_viewport,
+};
 
 const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
@@ -42,19 +44,9 @@ const MEETING_TOPIC: &str = "学习贯彻党的二十届四中全会精神（浏
 
 const COMMITTEE_TOPIC: &str = "研究本季度发展党员工作（浏览器测试）";
 
-/// `<workspace>/screenshots` (git ignores the PNGs in it).
-fn screenshot_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match crate_dir.parent().and_then(Path::parent) {
-        Some(workspace) => workspace.join("screenshots"),
-        None => crate_dir.join("screenshots"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_branch_secretary_imports_a_roster_records_a_meeting_and_sees_the_calendar() {
     let root = tempfile::Builder::new().prefix("dangjian-platform-").tempdir().expect("temp dir");
-    let _ = std::fs::remove_file(screenshot_dir().join("platform-failure.png"));
     let files = Spreadsheets::write(root.path()).expect("write the roster spreadsheets");
 
     // Both guards stop their processes on drop, so a panic during setup leaks nothing.
@@ -66,37 +58,9 @@ async fn a_branch_secretary_imports_a_roster_records_a_meeting_and_sees_the_cale
     };
     let browser = Browser::start(root.path()).await;
 
-    // The scenario runs in its own task so that a failed assertion (a panic) comes back
-    // here as a value: the session is closed and chromedriver stopped before re-raising.
-    let client = browser.client.clone();
     let base = server.base.clone();
-    let outcome = tokio::spawn(async move {
-        let run = scenario(&client, &base, &passwords, &files);
-        let result = match tokio::time::timeout(SCENARIO_TIMEOUT, run).await {
-            Ok(result) => result,
-            Err(_) => Err(format!("scenario still running after {SCENARIO_TIMEOUT:?}").into()),
-        };
-        if let Err(e) = &result {
-            eprintln!("scenario failed on {}: {e}", here(&client).await);
-        }
-        result
-    })
-    .await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        let dir = screenshot_dir();
-        let shot = screenshot(&browser.client, &dir, "platform-failure.png");
-        let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
-    }
-    browser.shutdown().await;
-    // `server` stays alive until the end of the scope: if the panic below unwinds, its
-    // guard prints the server's last output before stopping it.
-
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => panic!("platform browser scenario failed: {e}"),
-        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Err(join) => panic!("platform browser scenario did not finish: {join}"),
-    }
+    drive(browser, "platform", SCENARIO_TIMEOUT, move |c| async move { scenario(&c, &base, &passwords, &files).await })
+        .await;
 }
 
 struct Passwords {

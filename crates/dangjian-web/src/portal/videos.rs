@@ -172,6 +172,23 @@ pub async fn serve_object(st: &AppState, key: &str, mut req: Request) -> Result<
             Ok(r)
         }
         Delivery::Local(path) => {
+            // A weak validator from size and modification time, for caches that revalidate
+            // with `If-None-Match` (weak: it never satisfies `If-Range`, which needs strong).
+            let etag = std::fs::metadata(&path).ok().and_then(|m| {
+                let modified = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+                HeaderValue::from_str(&format!("W/\"{:x}-{:x}\"", m.len(), modified.as_micros())).ok()
+            });
+            if let (Some(tag), Some(inm)) = (&etag, req.headers().get(header::IF_NONE_MATCH)) {
+                let matches = inm.to_str().unwrap_or("").split(',').any(|t| {
+                    let t = t.trim();
+                    t == "*" || t.trim_start_matches("W/") == tag.to_str().unwrap_or("").trim_start_matches("W/")
+                });
+                if matches {
+                    let mut r = StatusCode::NOT_MODIFIED.into_response();
+                    r.headers_mut().insert(header::ETAG, tag.clone());
+                    return Ok(r);
+                }
+            }
             crate::media::drop_stale_range(&mut req, &path);
             let r = tower_http::services::ServeFile::new(&path)
                 .oneshot(req)
@@ -182,6 +199,9 @@ pub async fn serve_object(st: &AppState, key: &str, mut req: Request) -> Result<
                 return Err(AppError::NotFound);
             }
             r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            if let Some(tag) = etag.filter(|_| r.status().is_success()) {
+                r.headers_mut().insert(header::ETAG, tag);
+            }
             Ok(r)
         }
     }

@@ -464,3 +464,54 @@ impl Server {
 
 // After the macros above, which it uses.
 pub mod backend;
+
+/// `<workspace>/screenshots` (git ignores the PNGs in it).
+pub fn screenshot_dir() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match crate_dir.parent().and_then(Path::parent) {
+        Some(workspace) => workspace.join("screenshots"),
+        None => crate_dir.join("screenshots"),
+    }
+}
+
+/// Runs a browser scenario to the end and reports it like a test.
+///
+/// The scenario runs in its own task so that a failed assertion (a panic) comes back here
+/// as a value, and within `limit` so that an unforeseen hang becomes a failure: on
+/// failure the page is saved as `screenshots/<name>-failure.png`; either way the session
+/// is closed and chromedriver stopped before the outcome is re-raised. The caller keeps
+/// its `Server` alive past this call: if the panic unwinds, its guard prints the
+/// server's last output before stopping it.
+pub async fn drive<F, Fut>(browser: Browser, name: &str, limit: Duration, scenario: F)
+where
+    F: FnOnce(Client) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<()>> + Send + 'static,
+{
+    let failure_shot = format!("{name}-failure.png");
+    // A failure shot from an earlier run would mislead whoever looks at the folder.
+    let _ = fs::remove_file(screenshot_dir().join(&failure_shot));
+    let client = browser.client.clone();
+    let outcome = tokio::spawn(async move {
+        let result = match tokio::time::timeout(limit, scenario(client.clone())).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("scenario still running after {limit:?}").into()),
+        };
+        if let Err(e) = &result {
+            eprintln!("scenario failed on {}: {e}", here(&client).await);
+        }
+        result
+    })
+    .await;
+    if !matches!(outcome, Ok(Ok(()))) {
+        let dir = screenshot_dir();
+        let shot = screenshot(&browser.client, &dir, &failure_shot);
+        let _ = tokio::time::timeout(Duration::from_secs(30), shot).await;
+    }
+    browser.shutdown().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("{name} browser scenario failed: {e}"),
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Err(join) => panic!("{name} browser scenario did not finish: {join}"),
+    }
+}

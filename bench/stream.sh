@@ -31,12 +31,18 @@ trap cleanup EXIT
 mkdir -p "$tmp/data/media/videos"
 dd if=/dev/urandom of="$tmp/data/media/videos/big.webm" bs=1M count="$SIZE_MB" status=none
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BIN" migrate --data "$tmp/data" >/dev/null
 "$BIN" serve --listen "127.0.0.1:$port" --data "$tmp/data" >"$tmp/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
     sleep 0.1
 done
+if ! curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; then
+    echo "the server did not start:" >&2
+    cat "$tmp/server.log" >&2
+    exit 1
+fi
 rss() { awk '/VmRSS/{print $2}' "/proc/$pid/status"; }
 url="http://127.0.0.1:$port/media/videos/big.webm"
 # Warm the page cache so the figure is the server's, not the disk's.

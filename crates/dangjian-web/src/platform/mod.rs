@@ -97,6 +97,12 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/compliance/settings"),
     ("POST", "/platform/compliance/settings"),
     ("POST", "/platform/me/points"),
+    ("GET", "/platform/grading/standard"),
+    ("POST", "/platform/grading/standard"),
+    ("GET", "/platform/points/catalogue"),
+    ("POST", "/platform/points/catalogue"),
+    ("GET", "/platform/points/index"),
+    ("POST", "/platform/points/index"),
 ];
 
 pub fn routes() -> Router<AppState> {

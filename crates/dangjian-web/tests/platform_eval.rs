@@ -495,7 +495,7 @@ async fn the_committee_edits_the_standard_and_each_save_is_a_new_version() {
         // The assessment opened before keeps version 1; a stale form is refused.
         let kept = grading::assessment_for(db, t.branch_a, y, "annual").await.unwrap().unwrap();
         assert_eq!(kept.standard_id, v1.id, "{l}");
-        assert_eq!(sec.get(&grading_url).await.status, StatusCode::OK, "{l}");
+        assert!(sec.get(&grading_url).await.body.contains("达标定级标准（第 1 版）"), "{l}: scored under version 1");
         let r = gw.post(url, &body(&base)).await;
         assert!(r.body.contains("已被他人更新为第 2 版"), "{l}");
         assert_eq!(grading::latest_standard(db, "branch_standard").await.unwrap().unwrap().version, 2, "{l}");
@@ -559,8 +559,7 @@ async fn the_committee_edits_points_rules_and_index_weights_and_records_grant_po
         let form = format!("kind=party_lecture&held_on={iso}&topic={}&present={zhang}", urlenc("党课"));
         let r = sec.post(&format!("/platform/orgs/{}/meetings", t.branch_a), &form).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
-        let from = format!("{}-01-01", today.year());
-        let to = format!("{}-12-31", today.year());
+        let (from, to) = (format!("{}-01-01", today.year()), format!("{}-12-31", today.year()));
         let lines = points::ledger(db, &[zhang, li], &from, &to).await.unwrap();
         let got: Vec<(i64, &str, &str)> =
             lines.iter().map(|e| (e.member_id, e.action.as_str(), e.points.as_str())).collect();
@@ -581,6 +580,20 @@ async fn the_committee_edits_points_rules_and_index_weights_and_records_grant_po
         let r =
             sec.post(&format!("/platform/orgs/{}/points/sync", t.branch_a), &format!("year={}", today.year())).await;
         assert!(r.body.contains("新增 0 条"), "{l}: already granted when recorded");
+        // A grant that fails (here: an unreadable catalogue) does not fail the record; the
+        // sync catches up once the catalogue is readable again.
+        let good = points::config_get(db, points::CATALOGUE_KEY).await.unwrap().unwrap();
+        points::config_set(db, points::CATALOGUE_KEY, "{broken", 0).await.unwrap();
+        let form = format!("kind=party_lecture&held_on={iso}&topic={}&present={zhang}", urlenc("补课"));
+        let r = sec.post(&format!("/platform/orgs/{}/meetings", t.branch_a), &form).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: the meeting is saved");
+        assert_eq!(meetings::in_orgs(db, &[t.branch_a], &from, &to).await.unwrap().len(), 2, "{l}");
+        assert_eq!(points::ledger(db, &[zhang], &from, &to).await.unwrap().len(), 2, "{l}: nothing granted yet");
+        points::config_set(db, points::CATALOGUE_KEY, &good, 0).await.unwrap();
+        let r =
+            sec.post(&format!("/platform/orgs/{}/points/sync", t.branch_a), &format!("year={}", today.year())).await;
+        assert!(r.status == StatusCode::OK && !r.body.contains("新增 0 条"), "{l}: the sync catches up");
+        assert_eq!(points::ledger(db, &[zhang], &from, &to).await.unwrap().len(), 3, "{l}");
 
         // The index weights: percent, summing to 100.
         let url = "/platform/points/index";

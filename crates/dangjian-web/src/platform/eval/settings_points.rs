@@ -75,7 +75,7 @@ fn posted_rows(pairs: &[(String, String)]) -> Vec<RuleRow> {
     let get = |k: String| field(pairs, &k);
     let mut rows = Vec::new();
     for i in 0..MAX_ROWS {
-        if !pairs.iter().any(|(k, _)| k.starts_with(&format!("r{i}."))) {
+        if !pairs.iter().any(|(k, _)| *k == format!("r{i}.action")) {
             break;
         }
         let row = RuleRow {

@@ -37,6 +37,22 @@ pub async fn config_seed(db: &Db, key: &str, body: &str, now: i64) -> Result<()>
     Ok(())
 }
 
+/// Replaces a setting. Only whole values are written (the caller validated them through
+/// the domain first), so a reader sees the old configuration or the new, never a mixture.
+pub async fn config_set(db: &Db, key: &str, body: &str, now: i64) -> Result<()> {
+    on_pool!(db, |p| sqlx::query(
+        "INSERT INTO eval_config (key, body, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at"
+    )
+    .bind(key)
+    .bind(body)
+    .bind(now)
+    .execute(p)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
 /// Whether the organisation turned rankings on (off when never set).
 pub async fn rankings_enabled(db: &Db, org_id: i64) -> Result<bool> {
     Ok(on_pool!(db, |p| sqlx::query_scalar::<_, bool>("SELECT enabled FROM points_rankings WHERE org_id = $1")

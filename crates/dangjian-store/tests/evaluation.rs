@@ -204,3 +204,17 @@ async fn appraisal_rounds_are_decided_once_and_ballots_carry_no_rater() {
         assert_eq!(results, [(2025, "full".into(), Some("qualified".into()), String::new(), "好".into())], "{l}");
     }
 }
+
+#[tokio::test]
+async fn settings_are_seeded_once_and_replaced_whole() {
+    for t in TestDb::all().await {
+        let l = t.label;
+        assert_eq!(points::config_get(&t.db, "k").await.unwrap(), None, "{l}");
+        points::config_seed(&t.db, "k", "first", T).await.unwrap();
+        points::config_seed(&t.db, "k", "second", T).await.unwrap();
+        assert_eq!(points::config_get(&t.db, "k").await.unwrap().as_deref(), Some("first"), "{l}: the first seed wins");
+        points::config_set(&t.db, "k", "edited", T + 1).await.unwrap();
+        assert_eq!(points::config_get(&t.db, "k").await.unwrap().as_deref(), Some("edited"), "{l}");
+        assert_eq!(points::config_get(&t.db, "other").await.unwrap(), None, "{l}");
+    }
+}

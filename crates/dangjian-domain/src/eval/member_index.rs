@@ -53,10 +53,10 @@ pub struct IndexConfig {
 impl IndexConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.parts.is_empty() {
-            return Err(ConfigError::new("parts", "至少需要一个组成部分"));
+            return Err(ConfigError::new("组成部分", "至少需要一个"));
         }
         for (i, p) in self.parts.iter().enumerate() {
-            let field = format!("parts[{i}]");
+            let field = format!("第 {} 个组成部分", i + 1);
             if self.parts[..i].iter().any(|o| o.code == p.code) {
                 return Err(ConfigError::new(field, format!("组成部分 {} 重复", p.code)));
             }
@@ -74,6 +74,15 @@ impl IndexConfig {
                 }
                 _ => {}
             }
+        }
+        // With missing parts counted as 0 the weights are used as they stand, so they must
+        // share out exactly 100 %; renormalising would hide a typo in one of them.
+        let sum: Decimal = self.parts.iter().map(|p| p.weight).sum();
+        if sum != Decimal::ONE {
+            return Err(ConfigError::new(
+                "权重",
+                format!("各部分权重之和须为 100%，现为 {}%", (sum * Decimal::ONE_HUNDRED).normalize()),
+            ));
         }
         Ok(())
     }
@@ -275,6 +284,19 @@ mod tests {
         v.insert("points".into(), PartValue::Category("x".into()));
         assert!(matches!(compute_index(&cfg, &v), Err(IndexError::WrongKind { .. })));
         assert_eq!(compute_index(&cfg, &values(None, None, None)), Err(IndexError::NothingToCompute));
+    }
+
+    #[test]
+    fn weights_must_share_out_100_percent() {
+        let mut cfg = default_index_config();
+        cfg.validate().unwrap();
+        cfg.parts[0].weight = d("0.5");
+        assert_eq!(cfg.validate().unwrap_err().to_string(), "权重：各部分权重之和须为 100%，现为 110%");
+        assert!(matches!(compute_index(&cfg, &values(Some("1"), None, None)), Err(IndexError::Config(_))));
+        cfg.parts[1].weight = d("0.2");
+        cfg.validate().unwrap();
+        cfg.parts[2].weight = Decimal::ZERO;
+        assert_eq!(cfg.validate().unwrap_err().to_string(), "第 3 个组成部分：权重须大于 0");
     }
 
     proptest! {

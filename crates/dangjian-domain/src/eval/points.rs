@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::{ConfigError, round_score};
+use super::{ConfigError, round_score, standard::is_valid_code};
 
 /// A member's id as stored.
 pub type MemberId = i64;
@@ -82,7 +82,13 @@ impl Catalogue {
 
     pub fn validate(&self) -> Result<(), ConfigError> {
         for (i, r) in self.rules.iter().enumerate() {
-            let field = format!("rules[{i}]");
+            let field = format!("第 {} 条积分规则", i + 1);
+            if !is_valid_code(&r.action) {
+                return Err(ConfigError::new(field, "行为编号只能用字母、数字、下划线、点和连字符（至多 40 个）"));
+            }
+            if r.name.trim().is_empty() {
+                return Err(ConfigError::new(field, format!("行为 {} 的名称不能为空", r.action)));
+            }
             if self.rules[..i].iter().any(|o| o.action == r.action) {
                 return Err(ConfigError::new(field, format!("行为编号 {} 重复", r.action)));
             }

@@ -268,6 +268,11 @@ pub async fn act(
                 }
                 Err(e) => return Err(e.into()),
             }
+            // 党性积分 for the month follow the payment at once; the payment stands either way
+            // (a failed grant is logged, and the branch's sync uses the same event key).
+            if let Err(e) = super::eval::sync::grant_payment(&st, member, &month.to_string(), &row.3).await {
+                tracing::warn!(member, %month, error = %e, "points for a recorded payment were not granted");
+            }
             audit_trail::record(
                 &st,
                 Actor::User(&me),

@@ -46,7 +46,8 @@ struct FrequenciesPage {
 }
 
 /// Only the top of the tree (the 工委's own officers) sets the calendar for everyone.
-async fn require_top(st: &AppState, me: &CurrentUser) -> Result<(), AppError> {
+/// The evaluation settings (`eval::settings_*`) use the same check: they apply to every branch.
+pub(crate) async fn require_top(st: &AppState, me: &CurrentUser) -> Result<(), AppError> {
     me.require(&[Role::Officer])?;
     let scope = Scope::of(st, me).await?;
     let top = scope.root.and_then(|r| scope.all_orgs.iter().find(|o| o.id == r)).is_some_and(|o| o.parent_id.is_none());

@@ -353,6 +353,11 @@ pub async fn create(
         attendance,
     };
     let mid = meetings::insert(&st.db, &new, clock::now_micros()).await?;
+    // 党性积分 for attendance follow the record at once. The meeting is saved either way: a
+    // failed grant is logged and the branch's sync button (same event keys) catches it up.
+    if let Err(e) = super::eval::sync::grant_meeting(&st, mid).await {
+        tracing::warn!(meeting = mid, error = %e, "points for a recorded meeting were not granted");
+    }
     let detail =
         format!("{} {}{}", kind.name(), new.held_on, if quorum_met == Some(false) { "（未达法定人数）" } else { "" });
     audit_trail::record(

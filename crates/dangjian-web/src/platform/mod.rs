@@ -106,6 +106,12 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/platform/compliance/settings"),
     ("POST", "/platform/me/points"),
     ("POST", "/platform/kaohe"),
+    ("GET", "/platform/grading/standard"),
+    ("POST", "/platform/grading/standard"),
+    ("GET", "/platform/points/catalogue"),
+    ("POST", "/platform/points/catalogue"),
+    ("GET", "/platform/points/index"),
+    ("POST", "/platform/points/index"),
 ];
 
 pub fn routes() -> Router<AppState> {

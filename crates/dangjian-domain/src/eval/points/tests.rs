@@ -199,3 +199,23 @@ proptest! {
         prop_assert!(balances(&ledger, 2026).values().all(|b| b.is_zero()));
     }
 }
+
+#[test]
+fn catalogue_rows_need_a_code_and_a_name() {
+    let mut cat = default_catalogue();
+    cat.rules[2].action = "党费".into();
+    assert_eq!(
+        cat.validate().unwrap_err().to_string(),
+        "第 3 条积分规则：行为编号只能用字母、数字、下划线、点和连字符（至多 40 个）"
+    );
+    let mut cat = default_catalogue();
+    cat.rules[0].name = "  ".into();
+    assert_eq!(cat.validate().unwrap_err().to_string(), "第 1 条积分规则：行为 org_life_attendance 的名称不能为空");
+    let mut cat = default_catalogue();
+    cat.rules[4].action = "quiz".into();
+    cat.rules[5].action = "quiz".into();
+    assert_eq!(cat.validate().unwrap_err().to_string(), "第 6 条积分规则：行为编号 quiz 重复");
+    let mut cat = default_catalogue();
+    cat.rules[5].per_year = Some(Decimal::NEGATIVE_ONE);
+    assert_eq!(cat.validate().unwrap_err().to_string(), "第 6 条积分规则：上限不能为负数");
+}

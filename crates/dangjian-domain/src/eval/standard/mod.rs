@@ -13,6 +13,7 @@
 //! `None` for the 积分制 schemes in which a score can exceed 100).
 
 mod defaults;
+mod edit;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,6 +25,7 @@ use super::grading::{Grade, GradeBands};
 use super::{ConfigError, clamp, round_score};
 
 pub use defaults::{default_aspects, default_standard};
+pub use edit::{FULL_MARKS, MAPPING_KINDS, is_valid_code};
 
 /// How an item turns its input into points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -748,6 +748,8 @@ struct OverviewPage {
     year: i32,
     rows: Vec<OverviewRow>,
     stats: Stats,
+    /// The 工委's own account: it is shown the links to the evaluation settings.
+    configure: bool,
 }
 
 /// `GET /platform/grading`: the branches in reach with this year's flow, and statistics.
@@ -760,7 +762,9 @@ pub async fn overview(
     let year = year_or_now(q.year)?;
     let scope = Scope::of(&st, &me).await?;
     let (rows, stats) = overview_data(&st, &scope, year).await?;
-    let page = OverviewPage { title: "达标定级", page: Frame::for_user(&me), year, rows, stats };
+    let configure =
+        scope.root.and_then(|r| scope.all_orgs.iter().find(|o| o.id == r)).is_some_and(|o| o.parent_id.is_none());
+    let page = OverviewPage { title: "达标定级", page: Frame::for_user(&me), year, rows, stats, configure };
     Ok(Html(page.render()?).into_response())
 }
 

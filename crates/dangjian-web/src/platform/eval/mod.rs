@@ -1,14 +1,17 @@
 //! Evaluation pages: 达标定级 ([`grading`]), 党性积分 and the 量化评议指数 ([`points`]),
-//! 民主评议党员 ([`appraisal`]). The engines are `dangjian_domain::eval`; these handlers
-//! load records, ask the engines and store what they answer. Configuration (the standard,
-//! the points catalogue, the index) is the domain's own value kept as JSON, seeded with
-//! the domain's defaults on first use.
+//! 民主评议党员 ([`appraisal`]), and the 工委's pages that edit their configuration
+//! ([`settings_standard`], [`settings_points`]). The engines are `dangjian_domain::eval`;
+//! these handlers load records, ask the engines and store what they answer. Configuration
+//! (the standard, the points catalogue, the index) is the domain's own value kept as JSON,
+//! seeded with the domain's defaults on first use.
 
 mod appraisal;
 mod grading;
 mod measure;
 mod points;
-mod sync;
+mod settings_points;
+mod settings_standard;
+pub(crate) mod sync;
 
 use axum::{
     Router,
@@ -53,6 +56,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/platform/grading", get(grading::overview))
         .route("/platform/grading.xlsx", get(grading::overview_xlsx))
+        .route("/platform/grading/standard", get(settings_standard::form).post(settings_standard::save))
+        .route("/platform/points/catalogue", get(settings_points::catalogue_form).post(settings_points::catalogue_save))
+        .route("/platform/points/index", get(settings_points::index_form).post(settings_points::index_save))
         .route("/platform/orgs/{id}/grading", get(grading::page))
         .route("/platform/orgs/{id}/grading/{action}", post(grading::act))
         .route("/platform/orgs/{id}/points", get(points::branch_page))

@@ -66,36 +66,36 @@ pub async fn record_event(
     Ok(written)
 }
 
-/// Derives the year's automatic entries of every member of a branch. Returns how many
-/// new lines were written.
-pub async fn sync_branch_points(st: &AppState, org_id: i64, year: i32) -> Result<usize, AppError> {
-    let roster = members::in_orgs(&st.db, &[org_id]).await?;
-    let ids: Vec<i64> = roster.iter().map(|m| m.id).collect();
-    // (date, member, action, key, note)
-    let mut events: Vec<(Date, i64, &'static str, String, String)> = Vec::new();
-    let list = meetings::in_orgs(&st.db, &[org_id], &format!("{year:04}-01-01"), &format!("{year:04}-12-31")).await?;
-    for m in &list {
-        let Some(on) = parse_date(&m.held_on) else { continue };
-        for (member, _, present, reason) in meetings::attendance(&st.db, m.id).await? {
-            if !ids.contains(&member) {
-                continue;
-            }
-            if present {
-                events.push((on, member, "org_life_attendance", format!("meeting:{}:{member}", m.id), m.topic.clone()));
-            } else if reason.trim().is_empty() {
-                events.push((on, member, "org_life_absence", format!("absent:{}:{member}", m.id), m.topic.clone()));
-            }
-        }
-    }
-    for (member, month, _amount, paid_on, _method) in dues::payments_for(&st.db, &ids).await? {
-        let (Ok(ym), Some(paid)) = (month.parse::<YearMonth>(), parse_date(&paid_on)) else { continue };
-        if ym.year() != year {
+/// An automatic event: (date, member, action, key, note).
+type AutoEvent = (Date, i64, &'static str, String, String);
+
+/// The events of one recorded meeting for the members in `ids`: attendance earns, an
+/// absence without a reason costs, an absence with a reason is neither.
+async fn meeting_events(st: &AppState, m: &meetings::Meeting, ids: &[i64]) -> Result<Vec<AutoEvent>, AppError> {
+    let Some(on) = parse_date(&m.held_on) else { return Ok(Vec::new()) };
+    let mut events = Vec::new();
+    for (member, _, present, reason) in meetings::attendance(&st.db, m.id).await? {
+        if !ids.contains(&member) {
             continue;
         }
-        let on_time = YearMonth::of(paid) <= ym;
-        let action = if on_time { "dues_on_time" } else { "dues_late" };
-        events.push((paid, member, action, format!("dues:{member}:{month}"), format!("{month} 党费")));
+        if present {
+            events.push((on, member, "org_life_attendance", format!("meeting:{}:{member}", m.id), m.topic.clone()));
+        } else if reason.trim().is_empty() {
+            events.push((on, member, "org_life_absence", format!("absent:{}:{member}", m.id), m.topic.clone()));
+        }
     }
+    Ok(events)
+}
+
+/// The event of one month's 党费: on time when paid within the month it is for.
+fn dues_event(member: i64, month: &str, paid_on: &str) -> Option<AutoEvent> {
+    let (Ok(ym), Some(paid)) = (month.parse::<YearMonth>(), parse_date(paid_on)) else { return None };
+    let action = if YearMonth::of(paid) <= ym { "dues_on_time" } else { "dues_late" };
+    Some((paid, member, action, format!("dues:{member}:{month}"), format!("{month} 党费")))
+}
+
+/// Grants the events in date order; returns how many new lines were written.
+async fn grant_all(st: &AppState, mut events: Vec<AutoEvent>) -> Result<usize, AppError> {
     events.sort();
     let mut written = 0;
     for (on, member, action, key, note) in events {
@@ -107,4 +107,37 @@ pub async fn sync_branch_points(st: &AppState, org_id: i64, year: i32) -> Result
         }
     }
     Ok(written)
+}
+
+/// Derives the year's automatic entries of every member of a branch. Returns how many
+/// new lines were written.
+pub async fn sync_branch_points(st: &AppState, org_id: i64, year: i32) -> Result<usize, AppError> {
+    let roster = members::in_orgs(&st.db, &[org_id]).await?;
+    let ids: Vec<i64> = roster.iter().map(|m| m.id).collect();
+    let mut events = Vec::new();
+    let list = meetings::in_orgs(&st.db, &[org_id], &format!("{year:04}-01-01"), &format!("{year:04}-12-31")).await?;
+    for m in &list {
+        events.extend(meeting_events(st, m, &ids).await?);
+    }
+    for (member, month, _amount, paid_on, _method) in dues::payments_for(&st.db, &ids).await? {
+        if month.parse::<YearMonth>().is_ok_and(|ym| ym.year() == year) {
+            events.extend(dues_event(member, &month, &paid_on));
+        }
+    }
+    grant_all(st, events).await
+}
+
+/// Grants the points of a meeting just recorded, for the members of its branch, so the
+/// ledger is current without waiting for the branch's sync button. The same keys as the
+/// sync, so neither can count the meeting twice.
+pub async fn grant_meeting(st: &AppState, meeting_id: i64) -> Result<usize, AppError> {
+    let m = meetings::get(&st.db, meeting_id).await?.ok_or(AppError::NotFound)?;
+    let ids: Vec<i64> = members::in_orgs(&st.db, &[m.org_id]).await?.iter().map(|m| m.id).collect();
+    let events = meeting_events(st, &m, &ids).await?;
+    grant_all(st, events).await
+}
+
+/// Grants the points of a month's 党费 just recorded (same key as the sync).
+pub async fn grant_payment(st: &AppState, member: i64, month: &str, paid_on: &str) -> Result<usize, AppError> {
+    grant_all(st, dues_event(member, month, paid_on).into_iter().collect()).await
 }

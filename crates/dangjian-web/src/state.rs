@@ -81,6 +81,10 @@ pub struct Shared {
     /// This node's search index; `None` makes `/search` say that search is unavailable
     /// (the rest of the site does not need it).
     pub search: Option<Arc<SearchIndex>>,
+    /// One slot per core for index queries: more at once only add threads, memory and
+    /// context switches (16 concurrent searches on 2 cores doubled the server's memory);
+    /// the others wait their turn in order.
+    pub search_slots: Arc<tokio::sync::Semaphore>,
     /// The media store, opened on first use from `media_url` / `media_dir`.
     media: OnceLock<MediaStore>,
 }
@@ -116,6 +120,9 @@ impl AppState {
             content,
             config: Arc::new(config),
             search: None,
+            search_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            )),
             media: OnceLock::new(),
         }))
     }

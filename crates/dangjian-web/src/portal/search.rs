@@ -107,7 +107,9 @@ pub async fn page(
         (Some(index), false) => {
             let (index, text, ch) = (index.clone(), q.clone(), channel.clone());
             let sort = if newest { Sort::Newest } else { Sort::Relevance };
+            let slot = st.search_slots.clone().acquire_owned().await.map_err(|e| AppError::Internal(e.to_string()))?;
             let r = tokio::task::spawn_blocking(move || {
+                let _slot = slot;
                 index.search(&SearchQuery {
                     text: &text,
                     channel: ch.as_deref(),

@@ -533,7 +533,9 @@ pub async fn record_grade(db: &Db, g: &EarlierGrade, now: i64) -> Result<i64> {
 
 /// A 四强 designation or revocation: a history row with the held grade, the new flag and
 /// the reason. `held` is the row the decision was made on; if another row was written since
-/// (a spot check, another officer), this is a `Conflict` and nothing is written.
+/// (a spot check, another officer), this is a `Conflict` and nothing is written. SQLite's
+/// `BEGIN IMMEDIATE` makes the check and the insert one step; on PostgreSQL a row committed
+/// by a concurrent transaction between the two is not yet seen (no row lock is taken).
 pub async fn set_four_strong(
     db: &Db,
     held: &GradeRow,

@@ -12,7 +12,7 @@ use dangjian_domain::eval::{
 use serde::Serialize;
 use time::{Date, macros::format_description};
 
-use crate::{Db, Result, StoreError, on_pool, write_tx};
+use crate::{Backend, Db, Result, StoreError, on_pool, write_tx};
 
 /// A stored version of the standard.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
@@ -261,6 +261,7 @@ pub async fn transition(
     final_grade: Option<&FinalGrade>,
     now: i64,
 ) -> Result<()> {
+    let lock = db.backend() == Backend::Postgres;
     write_tx!(db, |conn| {
         let done = sqlx::query(
             "UPDATE grading_assessments SET stage = $1, self_total = $2, preliminary_total = $3, reviewed_total = $4, \
@@ -312,6 +313,13 @@ pub async fn transition(
                     .bind(id)
                     .fetch_one(&mut *conn)
                     .await?;
+            // Serialises grade rows per branch with `set_four_strong` on PostgreSQL.
+            if lock {
+                sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+                    .bind(org_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
             // A spot check changes the held grade only when it removes or lowers it.
             if check_kind == "annual" || f.removal.is_some() {
                 sqlx::query(
@@ -533,9 +541,10 @@ pub async fn record_grade(db: &Db, g: &EarlierGrade, now: i64) -> Result<i64> {
 
 /// A 四强 designation or revocation: a history row with the held grade, the new flag and
 /// the reason. `held` is the row the decision was made on; if another row was written since
-/// (a spot check, another officer), this is a `Conflict` and nothing is written. SQLite's
-/// `BEGIN IMMEDIATE` makes the check and the insert one step; on PostgreSQL a row committed
-/// by a concurrent transaction between the two is not yet seen (no row lock is taken).
+/// (a spot check, another officer), this is a `Conflict` and nothing is written.
+/// SQLite's `BEGIN IMMEDIATE` makes the check and the insert one step, and on PostgreSQL
+/// the branch's organisation row is locked first, as `transition` does
+/// before it writes a grade, so a concurrent 定级 or spot check is seen.
 pub async fn set_four_strong(
     db: &Db,
     held: &GradeRow,
@@ -545,7 +554,14 @@ pub async fn set_four_strong(
     now: i64,
 ) -> Result<i64> {
     let (org_id, after) = (held.org_id, held.id);
+    let lock = db.backend() == Backend::Postgres;
     write_tx!(db, |conn| {
+        if lock {
+            sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+                .bind(org_id)
+                .execute(&mut *conn)
+                .await?;
+        }
         let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM branch_grades WHERE org_id = $1")
             .bind(org_id)
             .fetch_one(&mut *conn)

@@ -108,6 +108,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "kaohe", include_str!("../migrations/sqlite/0015_kaohe.sql")),
     (16, "documents", include_str!("../migrations/sqlite/0016_documents.sql")),
     (17, "videos", include_str!("../migrations/sqlite/0017_videos.sql")),
+    (18, "grade_notes", include_str!("../migrations/sqlite/0018_grade_notes.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/postgres/0001_portal.sql")),
@@ -131,6 +132,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "kaohe", include_str!("../migrations/postgres/0015_kaohe.sql")),
     (16, "documents", include_str!("../migrations/postgres/0016_documents.sql")),
     (17, "videos", include_str!("../migrations/postgres/0017_videos.sql")),
+    (18, "grade_notes", include_str!("../migrations/postgres/0018_grade_notes.sql")),
 ];
 
 impl Db {

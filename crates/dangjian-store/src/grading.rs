@@ -12,7 +12,7 @@ use dangjian_domain::eval::{
 use serde::Serialize;
 use time::{Date, macros::format_description};
 
-use crate::{Db, Result, StoreError, on_pool, write_tx};
+use crate::{Backend, Db, Result, StoreError, on_pool, write_tx};
 
 /// A stored version of the standard.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
@@ -188,7 +188,19 @@ impl FinalGrade {
     /// 达标 or above, and the 退出机制's removal with its rectification items when the grade
     /// falls below the one last held. The review page and the demo both end assessments here.
     pub fn decide(held: &[HeldGrade], score: &SheetScore, bands: &GradeBands, on: Date) -> FinalGrade {
-        let removal = exit_check(held, CheckKind::Annual, on, score, bands);
+        FinalGrade::decide_check(CheckKind::Annual, held, score, bands, on)
+    }
+
+    /// [`FinalGrade::decide`] for a given kind of check, so a spot check's removal is
+    /// recorded as one (and `transition` writes a history row for it only on a removal).
+    pub fn decide_check(
+        check: CheckKind,
+        held: &[HeldGrade],
+        score: &SheetScore,
+        bands: &GradeBands,
+        on: Date,
+    ) -> FinalGrade {
+        let removal = exit_check(held, check, on, score, bands);
         FinalGrade {
             on_date: on.format(format_description!("[year]-[month]-[day]")).unwrap_or_default(),
             grade: score.grade.code().into(),
@@ -249,6 +261,7 @@ pub async fn transition(
     final_grade: Option<&FinalGrade>,
     now: i64,
 ) -> Result<()> {
+    let lock = db.backend() == Backend::Postgres;
     write_tx!(db, |conn| {
         let done = sqlx::query(
             "UPDATE grading_assessments SET stage = $1, self_total = $2, preliminary_total = $3, reviewed_total = $4, \
@@ -300,6 +313,13 @@ pub async fn transition(
                     .bind(id)
                     .fetch_one(&mut *conn)
                     .await?;
+            // Serialises grade rows per branch with `set_four_strong` on PostgreSQL.
+            if lock {
+                sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+                    .bind(org_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
             // A spot check changes the held grade only when it removes or lowers it.
             if check_kind == "annual" || f.removal.is_some() {
                 sqlx::query(
@@ -398,12 +418,15 @@ pub struct GradeRow {
     pub grade: String,
     pub four_strong: bool,
     pub total: String,
+    /// Why the row was written when no assessment explains it (四强 designation).
+    pub note: String,
 }
 
 /// A branch's grades, oldest first (the last is what it holds).
 pub async fn history(db: &Db, org_id: i64) -> Result<Vec<GradeRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, GradeRow>(
-        "SELECT id, org_id, year, on_date, grade, four_strong, total FROM branch_grades WHERE org_id = $1 ORDER BY id"
+        "SELECT id, org_id, year, on_date, grade, four_strong, total, note FROM branch_grades WHERE org_id = $1 \
+         ORDER BY id"
     )
     .bind(org_id)
     .fetch_all(p)
@@ -413,7 +436,7 @@ pub async fn history(db: &Db, org_id: i64) -> Result<Vec<GradeRow>> {
 /// Every grade given, oldest first, for the statistics.
 pub async fn all_grades(db: &Db) -> Result<Vec<GradeRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, GradeRow>(
-        "SELECT id, org_id, year, on_date, grade, four_strong, total FROM branch_grades ORDER BY id"
+        "SELECT id, org_id, year, on_date, grade, four_strong, total, note FROM branch_grades ORDER BY id"
     )
     .fetch_all(p)
     .await)?)
@@ -423,6 +446,8 @@ pub async fn all_grades(db: &Db) -> Result<Vec<GradeRow>> {
 pub struct RemovalRow {
     pub id: i64,
     pub org_id: i64,
+    /// The assessment (annual or spot check) that removed the grade.
+    pub assessment_id: Option<i64>,
     pub on_date: String,
     pub check_kind: String,
     pub from_grade: String,
@@ -448,7 +473,7 @@ pub struct RectificationRow {
 /// A branch's removals, newest first, each with its rectification items.
 pub async fn removals(db: &Db, org_id: i64) -> Result<Vec<(RemovalRow, Vec<RectificationRow>)>> {
     let rows = on_pool!(db, |p| sqlx::query_as::<_, RemovalRow>(
-        "SELECT id, org_id, on_date, check_kind, from_grade, to_grade, four_strong_revoked, reasons \
+        "SELECT id, org_id, assessment_id, on_date, check_kind, from_grade, to_grade, four_strong_revoked, reasons \
          FROM grade_removals WHERE org_id = $1 ORDER BY id DESC"
     )
     .bind(org_id)
@@ -512,4 +537,52 @@ pub async fn record_grade(db: &Db, g: &EarlierGrade, now: i64) -> Result<i64> {
     .bind(now)
     .fetch_one(p)
     .await)?)
+}
+
+/// A 四强 designation or revocation: a history row with the held grade, the new flag and
+/// the reason. `held` is the row the decision was made on; if another row was written since
+/// (a spot check, another officer), this is a `Conflict` and nothing is written.
+/// SQLite's `BEGIN IMMEDIATE` makes the check and the insert one step, and on PostgreSQL
+/// the branch's organisation row is locked first, as `transition` does
+/// before it writes a grade, so a concurrent 定级 or spot check is seen.
+pub async fn set_four_strong(
+    db: &Db,
+    held: &GradeRow,
+    four_strong: bool,
+    on_date: &str,
+    note: &str,
+    now: i64,
+) -> Result<i64> {
+    let (org_id, after) = (held.org_id, held.id);
+    let lock = db.backend() == Backend::Postgres;
+    write_tx!(db, |conn| {
+        if lock {
+            sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+                .bind(org_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM branch_grades WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if last != Some(after) {
+            return Err(StoreError::Conflict("该支部的等次已有变化，请查看最新状态".into()));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO branch_grades (org_id, year, on_date, grade, four_strong, total, note, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(org_id)
+        .bind(held.year)
+        .bind(on_date)
+        .bind(&held.grade)
+        .bind(four_strong)
+        .bind(&held.total)
+        .bind(note)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok::<_, StoreError>(id)
+    })
 }

@@ -297,6 +297,18 @@ pub fn send_back(flow: &AssessmentFlow, reason: &str) -> Result<AssessmentFlow, 
     Ok(next)
 }
 
+/// A spot check (抽查) is the 机关党委's or the 工委's own inspection, not the branch's
+/// claim: there is no self-assessment to check and no grade to notice publicly (it can
+/// only keep or take away what the branch already holds), so the one sheet the inspector
+/// scores concludes it. Evidence is not demanded: the inspector records what was found.
+pub fn conclude_spot_check(flow: &AssessmentFlow, sheet: &SheetScore) -> Result<AssessmentFlow, FlowError> {
+    let mut next = expect(flow, Stage::Draft, "抽查评分")?;
+    next.stage = Stage::Final;
+    next.reviewed_total = Some(sheet.total);
+    next.grade = Some(sheet.grade);
+    Ok(next)
+}
+
 /// The four criteria of a 四强 党支部 (政治功能强, 支部班子强, 党员队伍强, 作用发挥强).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FourStrong {
@@ -331,6 +343,70 @@ pub fn four_strong_designation(grade: Grade, criteria: &FourStrong) -> Result<()
     }
     lacking.extend(criteria.unmet().into_iter().map(|n| format!("未达到“{n}”")));
     if lacking.is_empty() { Ok(()) } else { Err(lacking) }
+}
+
+/// Why a 四强 designation or revocation is refused; the message is shown as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DesignationError {
+    /// The branch holds no grade at all.
+    NotGraded,
+    /// The held grade is below 达标 (never given, or removed by the 退出机制).
+    BelowStandard(Grade),
+    /// Criteria not met.
+    Lacking(Vec<String>),
+    AlreadyDesignated,
+    NotDesignated,
+    ReasonRequired,
+}
+
+impl fmt::Display for DesignationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DesignationError::NotGraded => write!(f, "该支部尚未定级，须先达标方可命名“四强党支部”"),
+            DesignationError::BelowStandard(g) => {
+                write!(f, "该支部现有等次为“{}”，须先达标方可命名“四强党支部”", g.name())
+            }
+            DesignationError::Lacking(v) => write!(f, "不能命名“四强党支部”：{}", v.join("；")),
+            DesignationError::AlreadyDesignated => write!(f, "该支部已命名为“四强党支部”"),
+            DesignationError::NotDesignated => write!(f, "该支部不是“四强党支部”，无需撤销"),
+            DesignationError::ReasonRequired => write!(f, "须填写命名或撤销的理由"),
+        }
+    }
+}
+
+impl std::error::Error for DesignationError {}
+
+/// Designates the branch 四强 on `on`: the new history entry keeps the held grade and adds
+/// the designation, so the history shows when it was given. Refused for a branch holding
+/// nothing or below 达标 (a removed grade is a lower last entry), for unmet criteria, and
+/// without a reason (the designation is a decision that must say why).
+pub fn designate_four_strong(
+    history: &[HeldGrade],
+    criteria: &FourStrong,
+    reason: &str,
+    on: Date,
+) -> Result<HeldGrade, DesignationError> {
+    let held = history.last().ok_or(DesignationError::NotGraded)?;
+    if held.grade < Grade::Standard {
+        return Err(DesignationError::BelowStandard(held.grade));
+    }
+    if held.four_strong {
+        return Err(DesignationError::AlreadyDesignated);
+    }
+    four_strong_designation(held.grade, criteria).map_err(DesignationError::Lacking)?;
+    if reason.trim().is_empty() {
+        return Err(DesignationError::ReasonRequired);
+    }
+    Ok(HeldGrade { on, grade: held.grade, four_strong: true })
+}
+
+/// Revokes the designation on `on`, keeping the held grade (达标 is not lost with 四强).
+pub fn revoke_four_strong(history: &[HeldGrade], reason: &str, on: Date) -> Result<HeldGrade, DesignationError> {
+    let held = history.last().filter(|h| h.four_strong).ok_or(DesignationError::NotDesignated)?;
+    if reason.trim().is_empty() {
+        return Err(DesignationError::ReasonRequired);
+    }
+    Ok(HeldGrade { on, grade: held.grade, four_strong: false })
 }
 
 /// What kind of check produced a score.
@@ -488,4 +564,80 @@ pub fn grade_statistics<D: Ord>(rows: impl IntoIterator<Item = (D, i32, Grade)>)
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn held(grade: Grade, four_strong: bool) -> Vec<HeldGrade> {
+        vec![HeldGrade { on: date!(2025 - 01 - 10), grade, four_strong }]
+    }
+
+    const ALL: FourStrong = FourStrong { political_function: true, committee: true, membership: true, role: true };
+
+    #[test]
+    fn four_strong_sits_on_top_of_a_held_standard_grade() {
+        let on = date!(2025 - 06 - 01);
+        for g in [Grade::Standard, Grade::Model] {
+            let h = designate_four_strong(&held(g, false), &ALL, "四项均达到", on).unwrap();
+            assert_eq!(h, HeldGrade { on, grade: g, four_strong: true });
+        }
+        assert_eq!(designate_four_strong(&[], &ALL, "x", on), Err(DesignationError::NotGraded));
+        let below = designate_four_strong(&held(Grade::Substandard, false), &ALL, "x", on).unwrap_err();
+        assert_eq!(below, DesignationError::BelowStandard(Grade::Substandard));
+        assert!(below.to_string().contains("须先达标"), "{below}");
+        // A grade removed by a spot check is a lower last entry: the earlier 达标 does not count.
+        let mut removed = held(Grade::Model, false);
+        removed.push(HeldGrade { on: date!(2025 - 03 - 01), grade: Grade::Substandard, four_strong: false });
+        assert!(matches!(designate_four_strong(&removed, &ALL, "x", on), Err(DesignationError::BelowStandard(_))));
+    }
+
+    #[test]
+    fn four_strong_needs_every_criterion_a_reason_and_no_double_designation() {
+        let on = date!(2025 - 06 - 01);
+        let some = FourStrong { role: false, membership: false, ..ALL };
+        let err = designate_four_strong(&held(Grade::Standard, false), &some, "x", on).unwrap_err();
+        assert_eq!(err, DesignationError::Lacking(vec!["未达到“党员队伍强”".into(), "未达到“作用发挥强”".into()]));
+        assert_eq!(
+            designate_four_strong(&held(Grade::Standard, false), &ALL, "  ", on),
+            Err(DesignationError::ReasonRequired)
+        );
+        assert_eq!(
+            designate_four_strong(&held(Grade::Standard, true), &ALL, "x", on),
+            Err(DesignationError::AlreadyDesignated)
+        );
+    }
+
+    #[test]
+    fn revoking_keeps_the_grade() {
+        let on = date!(2025 - 07 - 01);
+        let h = revoke_four_strong(&held(Grade::Model, true), "作用发挥不明显", on).unwrap();
+        assert_eq!(h, HeldGrade { on, grade: Grade::Model, four_strong: false });
+        assert_eq!(revoke_four_strong(&held(Grade::Model, false), "x", on), Err(DesignationError::NotDesignated));
+        assert_eq!(revoke_four_strong(&[], "x", on), Err(DesignationError::NotDesignated));
+        assert_eq!(revoke_four_strong(&held(Grade::Model, true), "", on), Err(DesignationError::ReasonRequired));
+    }
+
+    #[test]
+    fn a_spot_check_concludes_from_draft_only() {
+        let flow = AssessmentFlow::new();
+        let sheet = SheetScore {
+            standard: "s".into(),
+            version: 1,
+            aspects: vec![],
+            uncapped: Decimal::from(72),
+            total: Decimal::from(72),
+            vetoes: vec![],
+            grade: Grade::Substandard,
+        };
+        let done = conclude_spot_check(&flow, &sheet).unwrap();
+        assert_eq!(done.stage, Stage::Final);
+        assert_eq!(done.reviewed_total, Some(Decimal::from(72)));
+        assert_eq!(done.grade, Some(Grade::Substandard));
+        assert!(done.notice.is_none() && done.self_total.is_none());
+        let again = conclude_spot_check(&done, &sheet).unwrap_err();
+        assert_eq!(again, FlowError::NotAllowed { from: Stage::Final, action: "抽查评分" });
+    }
 }

@@ -84,6 +84,8 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/platform/transfers/{id}/{action}"),
     ("GET", "/platform/orgs/{id}/grading"),
     ("POST", "/platform/orgs/{id}/grading/{action}"),
+    ("GET", "/platform/orgs/{id}/spot-check"),
+    ("POST", "/platform/orgs/{id}/spot-check/{action}"),
     ("GET", "/platform/orgs/{id}/points"),
     ("POST", "/platform/orgs/{id}/points/{action}"),
     ("GET", "/platform/members/{id}/points"),

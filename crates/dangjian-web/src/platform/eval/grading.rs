@@ -32,7 +32,9 @@ use rust_decimal::Decimal;
 
 use super::{
     super::{download, meetings::branch_in_scope, scope::Scope},
-    current_standard, field, iso, measure, parse_date, standard_by_id, today, year_or_now,
+    current_standard, field, four_strong, iso, measure, parse_date,
+    spot_check::{self, SpotLine},
+    standard_by_id, today, year_or_now,
 };
 use crate::{
     AppError, AppState,
@@ -45,7 +47,7 @@ use crate::{
 };
 
 /// The account is the 工委's (the top of the tree): it reviews and finalises.
-fn is_committee(scope: &Scope) -> bool {
+pub(super) fn is_committee(scope: &Scope) -> bool {
     scope.root.and_then(|r| scope.all_orgs.iter().find(|o| o.id == r)).map(|o| o.kind.as_str())
         == Some(OrgKind::WorkingCommittee.code())
 }
@@ -55,7 +57,7 @@ fn is_own(scope: &Scope, id: i64) -> bool {
     scope.root == Some(id)
 }
 
-fn flow_of(a: &store::AssessmentRow) -> AssessmentFlow {
+pub(super) fn flow_of(a: &store::AssessmentRow) -> AssessmentFlow {
     let dec = |s: &Option<String>| s.as_deref().and_then(|v| Decimal::from_str(v).ok());
     AssessmentFlow {
         stage: Stage::from_code(&a.stage).unwrap_or(Stage::Draft),
@@ -71,7 +73,7 @@ fn flow_of(a: &store::AssessmentRow) -> AssessmentFlow {
     }
 }
 
-fn update_of(f: &AssessmentFlow) -> store::FlowUpdate {
+pub(super) fn update_of(f: &AssessmentFlow) -> store::FlowUpdate {
     let dec = |d: Option<Decimal>| d.map(|v| format!("{v:.2}"));
     store::FlowUpdate {
         stage: f.stage.code().into(),
@@ -86,7 +88,7 @@ fn update_of(f: &AssessmentFlow) -> store::FlowUpdate {
     }
 }
 
-fn to_sheet(rows: &[store::EntryRow]) -> Vec<SheetEntry> {
+pub(super) fn to_sheet(rows: &[store::EntryRow]) -> Vec<SheetEntry> {
     rows.iter()
         .filter_map(|r| {
             let input = match r.input_kind.as_str() {
@@ -104,7 +106,7 @@ fn to_sheet(rows: &[store::EntryRow]) -> Vec<SheetEntry> {
         .collect()
 }
 
-fn to_rows(sheet: &[SheetEntry]) -> Vec<store::EntryRow> {
+pub(super) fn to_rows(sheet: &[SheetEntry]) -> Vec<store::EntryRow> {
     sheet
         .iter()
         .map(|e| {
@@ -127,7 +129,7 @@ fn to_rows(sheet: &[SheetEntry]) -> Vec<store::EntryRow> {
 /// Reads a sheet from the form (`v.CODE`, `e.CODE`, `n.CODE`); automatic items take the
 /// measured value whatever the form says. Returns the entries and the fields that did not
 /// parse. A manual field left empty is left out (the domain reports it as not scored).
-fn sheet_from_form(
+pub(super) fn sheet_from_form(
     standard: &Standard,
     pairs: &[(String, String)],
     measured: &HashMap<AutoSource, (Decimal, String)>,
@@ -164,7 +166,7 @@ fn sheet_from_form(
 }
 
 /// A domain message that names item codes, with the names the users know.
-fn named(standard: &Standard, msg: String) -> String {
+pub(super) fn named(standard: &Standard, msg: String) -> String {
     let mut msg = msg;
     for (_, i) in standard.items() {
         msg = msg.replace(&format!(" {} ", i.code), &format!("“{}”", i.name));
@@ -205,7 +207,7 @@ pub struct Breakdown {
     pub missing_evidence: Vec<String>,
 }
 
-fn breakdown(level: &'static str, s: &SheetScore, standard: &Standard) -> Breakdown {
+pub(super) fn breakdown(level: &'static str, s: &SheetScore, standard: &Standard) -> Breakdown {
     Breakdown {
         level,
         aspects: s
@@ -244,7 +246,7 @@ fn breakdown(level: &'static str, s: &SheetScore, standard: &Standard) -> Breakd
     }
 }
 
-fn lines(
+pub(super) fn lines(
     standard: &Standard,
     sheet: &[SheetEntry],
     measured: &HashMap<AutoSource, (Decimal, String)>,
@@ -303,6 +305,8 @@ pub struct HistoryLine {
     pub grade: &'static str,
     pub total: String,
     pub four_strong: bool,
+    /// Why a row without an assessment was written (四强 designation or revocation).
+    pub note: String,
 }
 
 /// A rectification item as listed: (id, aspect, name, lost, vetoed, note, open, done note).
@@ -349,13 +353,19 @@ struct GradingPage {
     errors: Vec<String>,
     history: Vec<HistoryLine>,
     removals: Vec<RemovalView>,
+    /// The grade held now, with 四强 when designated ("" when none).
+    held: String,
+    /// The 工委 may designate (held 达标 or above, not yet 四强) or revoke.
+    can_designate: bool,
+    can_revoke: bool,
+    spot_checks: Vec<SpotLine>,
 }
 
-fn grade_name(code: &str) -> &'static str {
+pub(super) fn grade_name(code: &str) -> &'static str {
     Grade::from_code(code).map(Grade::name).unwrap_or("—")
 }
 
-async fn render(
+pub(super) async fn render(
     st: &AppState,
     me: &CurrentUser,
     scope: &Scope,
@@ -417,8 +427,9 @@ async fn render(
         }
     }
     let stage = a.as_ref().and_then(|a| Stage::from_code(&a.stage));
-    let history = store::history(&st.db, id)
-        .await?
+    let grades = store::history(&st.db, id).await?;
+    let last = grades.last().map(|g| (Grade::from_code(&g.grade), g.four_strong));
+    let history = grades
         .into_iter()
         .rev()
         .map(|g| HistoryLine {
@@ -427,6 +438,7 @@ async fn render(
             grade: grade_name(&g.grade),
             total: g.total,
             four_strong: g.four_strong,
+            note: g.note,
         })
         .collect();
     let removals = store::removals(&st.db, id)
@@ -478,6 +490,14 @@ async fn render(
         errors,
         history,
         removals,
+        held: match last {
+            Some((g, fs)) => format!("{}{}", g.map(Grade::name).unwrap_or("—"), if fs { " · 四强党支部" } else { "" }),
+            None => String::new(),
+        },
+        // Offered only where the domain would agree; it checks again on the POST.
+        can_designate: committee && last.is_some_and(|(g, fs)| !fs && g >= Some(Grade::Standard)),
+        can_revoke: committee && last.is_some_and(|(_, fs)| fs),
+        spot_checks: spot_check::spot_lines(st, id).await?,
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -512,6 +532,9 @@ pub async fn act(
     let today = today();
     let committee = is_committee(&scope) && scope.is_above(id);
 
+    if matches!(action.as_str(), "designate" | "revoke") {
+        return four_strong::act(&st, &me, &scope, &org, year, &action, &pairs).await;
+    }
     if action == "open" {
         if !is_own(&scope, id) {
             return Err(AppError::Forbidden);
@@ -665,7 +688,13 @@ pub async fn act(
     Ok(back)
 }
 
-async fn audit(st: &AppState, me: &CurrentUser, action: &str, org: i64, detail: &str) -> Result<(), AppError> {
+pub(super) async fn audit(
+    st: &AppState,
+    me: &CurrentUser,
+    action: &str,
+    org: i64,
+    detail: &str,
+) -> Result<(), AppError> {
     audit_trail::record(st, Actor::User(me), action, &format!("org:{org}"), audit_trail::SUCCESS, detail).await
 }
 
@@ -678,7 +707,8 @@ pub struct OverviewRow {
     pub self_total: String,
     pub preliminary_total: String,
     pub reviewed_total: String,
-    pub held: &'static str,
+    /// The grade held now, with 四强 when designated.
+    pub held: String,
 }
 
 /// The department of a branch: its nearest 党委 or 党组 above (the 工委 when none).
@@ -698,7 +728,8 @@ fn department(scope: &Scope, org_id: i64) -> String {
     last
 }
 
-type Stats = Vec<(String, i32, u32, u32, u32, u32)>;
+/// Per department and year: 示范, 达标, 未达标, of them 四强, total.
+type Stats = Vec<(String, i32, u32, u32, u32, u32, u32)>;
 
 async fn overview_data(st: &AppState, scope: &Scope, year: i32) -> Result<(Vec<OverviewRow>, Stats), AppError> {
     let assessments = store::assessments_in_year(&st.db, year).await?;
@@ -712,7 +743,12 @@ async fn overview_data(st: &AppState, scope: &Scope, year: i32) -> Result<(Vec<O
         .iter()
         .map(|o| {
             let a = assessments.iter().find(|a| a.org_id == o.id && a.check_kind == CheckKind::Annual.code());
-            let held = grades.iter().rev().find(|g| g.org_id == o.id).map(|g| grade_name(&g.grade)).unwrap_or("—");
+            let held = grades
+                .iter()
+                .rev()
+                .find(|g| g.org_id == o.id)
+                .map(|g| format!("{}{}", grade_name(&g.grade), if g.four_strong { " · 四强" } else { "" }))
+                .unwrap_or_else(|| "—".into());
             OverviewRow {
                 id: o.id,
                 name: o.name.clone(),
@@ -726,16 +762,24 @@ async fn overview_data(st: &AppState, scope: &Scope, year: i32) -> Result<(Vec<O
         })
         .collect();
     // The grade each branch ended each year with (the last row of the year wins).
-    let mut last: BTreeMap<(i64, i32), Grade> = BTreeMap::new();
+    let mut last: BTreeMap<(i64, i32), (Grade, bool)> = BTreeMap::new();
     for g in grades.iter().filter(|g| branches.iter().any(|b| b.id == g.org_id)) {
         if let Some(grade) = Grade::from_code(&g.grade) {
-            last.insert((g.org_id, g.year), grade);
+            last.insert((g.org_id, g.year), (grade, g.four_strong));
         }
     }
-    let stats = grade_statistics(last.into_iter().map(|((org, y), g)| (department(scope, org), y, g)))
+    // 四强 sits on top of a grade, so it is counted beside the bands, not as one.
+    let mut four_strong: BTreeMap<(String, i32), u32> = BTreeMap::new();
+    for ((org, y), _) in last.iter().filter(|(_, (_, fs))| *fs) {
+        *four_strong.entry((department(scope, *org), *y)).or_default() += 1;
+    }
+    let stats = grade_statistics(last.into_iter().map(|((org, y), (g, _))| (department(scope, org), y, g)))
         .into_iter()
         .rev()
-        .map(|((d, y), c)| (d, y, c.model, c.standard, c.substandard, c.total()))
+        .map(|((d, y), c)| {
+            let fs = four_strong.get(&(d.clone(), y)).copied().unwrap_or(0);
+            (d, y, c.model, c.standard, c.substandard, fs, c.total())
+        })
         .collect();
     Ok((rows, stats))
 }
@@ -780,11 +824,12 @@ pub async fn overview_xlsx(
     let (_, stats) = overview_data(&st, &scope, year).await?;
     let table: Vec<Vec<String>> = stats
         .iter()
-        .map(|(d, y, m, s, u, t)| {
-            vec![d.clone(), y.to_string(), m.to_string(), s.to_string(), u.to_string(), t.to_string()]
+        .map(|(d, y, m, s, u, f, t)| {
+            vec![d.clone(), y.to_string(), m.to_string(), s.to_string(), u.to_string(), f.to_string(), t.to_string()]
         })
         .collect();
-    let bytes = download::sheet_bytes("达标定级统计", &["单位", "年度", "示范", "达标", "未达标", "合计"], &table)?;
+    let bytes =
+        download::sheet_bytes("达标定级统计", &["单位", "年度", "示范", "达标", "未达标", "其中四强", "合计"], &table)?;
     audit_trail::record(
         &st,
         Actor::User(&me),

@@ -1,4 +1,5 @@
-//! Evaluation pages: 达标定级 ([`grading`]), 党性积分 and the 量化评议指数 ([`points`]),
+//! Evaluation pages: 达标定级 ([`grading`]) with its spot checks ([`spot_check`]) and the
+//! 四强 designation ([`four_strong`]), 党性积分 and the 量化评议指数 ([`points`]),
 //! 民主评议党员 ([`appraisal`]), and the 工委's pages that edit their configuration
 //! ([`settings_standard`], [`settings_points`]). The engines are `dangjian_domain::eval`;
 //! these handlers load records, ask the engines and store what they answer. Configuration
@@ -6,11 +7,13 @@
 //! seeded with the domain's defaults on first use.
 
 mod appraisal;
+mod four_strong;
 mod grading;
 mod measure;
 mod points;
 mod settings_points;
 mod settings_standard;
+mod spot_check;
 pub(crate) mod sync;
 
 use axum::{
@@ -50,6 +53,9 @@ pub const ACTIONS: &[&str] = &[
     "rankings",
     "ballot",
     "decide",
+    "conclude",
+    "designate",
+    "revoke",
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -61,6 +67,8 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/points/index", get(settings_points::index_form).post(settings_points::index_save))
         .route("/platform/orgs/{id}/grading", get(grading::page))
         .route("/platform/orgs/{id}/grading/{action}", post(grading::act))
+        .route("/platform/orgs/{id}/spot-check", get(spot_check::page))
+        .route("/platform/orgs/{id}/spot-check/{action}", post(spot_check::act))
         .route("/platform/orgs/{id}/points", get(points::branch_page))
         .route("/platform/orgs/{id}/points/{action}", post(points::branch_act))
         .route("/platform/members/{id}/points", get(points::member_page))

@@ -126,13 +126,8 @@ impl SiteData {
 }
 
 impl Chrome {
-    /// Loads settings, channels and links; `current` is the slug to highlight
-    /// (empty for the home page).
-    pub async fn load(db: &Db, current: &str, prefs: Prefs, path: String) -> dangjian_store::Result<Chrome> {
-        Ok(Chrome::new(&SiteData::load(db).await?, current, prefs, path))
-    }
-
-    /// The chrome of a page from already loaded site data.
+    /// The chrome of a page from already loaded site data (the render cache's); `current`
+    /// is the slug to highlight (empty for the home page).
     pub fn new(data: &SiteData, current: &str, prefs: Prefs, path: String) -> Chrome {
         let mut nav = vec![NavItem { href: "/".into(), name: "首页".into(), current: current.is_empty() }];
         nav.extend(data.channels.iter().filter(|c| c.show_in_nav && c.parent_id.is_none()).map(|c| NavItem {

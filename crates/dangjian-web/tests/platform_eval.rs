@@ -10,26 +10,12 @@ use dangjian_domain::eval::{
     member_index::{IndexConfig, MissingPart},
     standard::{ItemKind, Standard, default_standard},
 };
-use dangjian_store::{Db, grading, meetings, points, users};
+use dangjian_store::{Db, grading, meetings, points};
 use support::{
     App, apps,
-    client::{account, urlenc},
-    tree::{Tree, signed_in, tree},
+    client::urlenc,
+    tree::{Tree, member, officer, signed_in, this_year, tree},
 };
-
-fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
-}
-
-async fn officer(app: &App, name: &str, org: i64) {
-    let id = account(app, name, &["officer"], &[], 0).await;
-    users::set_platform_binding(app.db(), id, Some(org), None).await.unwrap();
-}
-
-async fn member(app: &App, name: &str, member: i64) {
-    let id = account(app, name, &["member"], &[], 0).await;
-    users::set_platform_binding(app.db(), id, None, Some(member)).await.unwrap();
-}
 
 /// A full sheet: nothing deducted, full marks on scored items, evidence everywhere it is
 /// asked for, and the veto items as given.

@@ -7,21 +7,12 @@ mod support;
 
 use axum::http::StatusCode;
 use dangjian_domain::eval::standard::{ItemKind, default_standard};
-use dangjian_store::{Db, audit, grading, users};
+use dangjian_store::{Db, audit, grading};
 use support::{
     App, apps,
-    client::{account, urlenc},
-    tree::{Tree, signed_in, tree},
+    client::urlenc,
+    tree::{Tree, officer, signed_in, this_year, tree},
 };
-
-fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
-}
-
-async fn officer(app: &App, name: &str, org: i64) {
-    let id = account(app, name, &["officer"], &[], 0).await;
-    users::set_platform_binding(app.db(), id, Some(org), None).await.unwrap();
-}
 
 async fn setup(app: &App) -> Tree {
     let t = tree(app).await;

@@ -10,12 +10,8 @@ use support::{
     apps,
     client::{Client, PW, account, multipart, urlenc},
     test_key,
-    tree::{signed_in, tree},
+    tree::{signed_in, this_year, tree},
 };
-
-fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
-}
 
 #[tokio::test]
 async fn an_exemption_counts_only_once_the_higher_committee_approves_it() {

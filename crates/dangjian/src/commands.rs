@@ -83,12 +83,12 @@ async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
         summary.published,
         started.elapsed().as_secs_f64()
     );
-    let documents_dir = cfg.web_config()?.documents_dir;
-    let docs = crate::demo_documents::generate(db, &documents_dir).await.context("demo documents")?;
+    // One web configuration for the demo's files: building it looks for ffmpeg.
+    let web = cfg.web_config()?;
+    let docs = crate::demo_documents::generate(db, &web.documents_dir).await.context("demo documents")?;
     if docs > 0 {
         println!("已在资料中心生成 {docs} 份演示资料");
     }
-    let web = cfg.web_config()?;
     let store = MediaStore::open(web.media_url.as_deref(), &web.media_dir, &web.media_dir.join(".incoming"))
         .map_err(anyhow::Error::msg)?;
     let covers = crate::demo_videos::covers(db, &store).await.context("demo covers")?;

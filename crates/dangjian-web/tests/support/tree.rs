@@ -67,3 +67,20 @@ pub async fn signed_in<'a>(app: &'a App, name: &str) -> Client<'a> {
     assert_eq!(c.login(name, PW).await.status, StatusCode::SEE_OTHER);
     c
 }
+
+/// The current calendar year (the platform's pages default to it).
+pub fn this_year() -> i32 {
+    time::OffsetDateTime::now_utc().year()
+}
+
+/// An officer account bound to the organisation `org`.
+pub async fn officer(app: &App, name: &str, org: i64) {
+    let id = super::client::account(app, name, &["officer"], &[], 0).await;
+    dangjian_store::users::set_platform_binding(app.db(), id, Some(org), None).await.unwrap();
+}
+
+/// A member account bound to the member record `member`.
+pub async fn member(app: &App, name: &str, member: i64) {
+    let id = super::client::account(app, name, &["member"], &[], 0).await;
+    dangjian_store::users::set_platform_binding(app.db(), id, None, Some(member)).await.unwrap();
+}

@@ -157,5 +157,23 @@ async fn scenario(c: &Client, base: &str, password: &str) -> Result<()> {
     }
     assert_no_horizontal_overflow(c, "the demo results at 1280 px").await?;
     screenshot(c, &shots, "kaohe-results-demo.png").await?;
+
+    step("7 日常得分 proposed from the platform's records, confirmed by gongwei");
+    c.goto(&format!("{base}{scheme}/daily/records")).await?;
+    let page = find(c, "main").await?.text().await?;
+    ensure!(page.contains(BRANCH) && page.contains("依据"), "the records page lacks the branch: {page}");
+    let proposal =
+        c.execute("return document.querySelector('form[action$=\"/daily\"] input[name^=d]').value;", vec![]).await?;
+    let proposal = proposal.as_str().unwrap_or_default().to_owned();
+    ensure!(proposal.parse::<f64>().is_ok(), "no proposed score: {proposal:?} / {page}");
+    screenshot(c, &shots, "kaohe-daily-records.png").await?;
+    set_viewport(c, PHONE.0, PHONE.1).await?;
+    assert_no_horizontal_overflow(c, "the records page at 390 px").await?;
+    screenshot(c, &shots, "kaohe-daily-records-phone.png").await?;
+    set_viewport(c, DESKTOP.0, DESKTOP.1).await?;
+    submit(c, &format!(r#"form[action="{scheme}/daily"]"#), "saving the proposed 日常得分").await?;
+    let saved =
+        c.execute("return document.querySelector('form[action$=\"/daily\"] input[name^=d]').value;", vec![]).await?;
+    ensure!(saved.as_str() == Some(proposal.as_str()), "saved {saved} instead of {proposal}");
     Ok(())
 }

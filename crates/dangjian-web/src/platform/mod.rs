@@ -95,6 +95,7 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/platform/kaohe/{id}/{action}"),
     ("GET", "/platform/kaohe/{id}/ballot"),
     ("POST", "/platform/kaohe/{id}/ballot"),
+    ("GET", "/platform/kaohe/{id}/daily/records"),
     ("GET", "/platform/kaohe/{id}/results"),
     ("GET", "/platform/kaohe/{id}/results.xlsx"),
 ];

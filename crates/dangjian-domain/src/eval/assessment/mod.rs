@@ -14,10 +14,12 @@
 
 pub mod ballot;
 pub mod compute;
+pub mod daily;
 pub mod scheme;
 
 pub use ballot::{Ballot, BallotError, BallotLine, Invalidity, Mark, validate_ballot};
 pub use compute::{ComputeError, GroupResult, SchemeResult, SubjectResult, Turnout, compute};
+pub use daily::{DailyEvidence, DailyProposal, propose as propose_daily};
 pub use scheme::{
     BallotRules, Familiarity, FinalBand, GradeQuota, Indicator, Level, Limit, PeriodWeights, RaterGroup, Scheme,
     SchemeError, SchemeState, Source, SubjectId, SubjectKind, TieRule, Trim,

@@ -9,7 +9,8 @@
 mod appraisal;
 mod four_strong;
 mod grading;
-mod measure;
+pub(super) mod measure;
+pub(super) mod member_indexes;
 mod points;
 mod settings_points;
 mod settings_standard;

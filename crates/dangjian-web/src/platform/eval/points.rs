@@ -39,12 +39,12 @@ use crate::{
     },
 };
 
-fn year_range(year: i32) -> (String, String) {
+pub(super) fn year_range(year: i32) -> (String, String) {
     (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
 }
 
 /// Attendance at the branch's recorded meetings of the year: member → (present, recorded).
-async fn attendance(st: &AppState, org_id: i64, year: i32) -> Result<BTreeMap<i64, (u32, u32)>, AppError> {
+pub(super) async fn attendance(st: &AppState, org_id: i64, year: i32) -> Result<BTreeMap<i64, (u32, u32)>, AppError> {
     let (from, to) = year_range(year);
     let mut out: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
     for m in meetings::in_orgs(&st.db, &[org_id], &from, &to).await? {
@@ -60,7 +60,7 @@ async fn attendance(st: &AppState, org_id: i64, year: i32) -> Result<BTreeMap<i6
 }
 
 /// The committee's grade for each member in the branch's decided round of the year.
-async fn appraisal_grades(st: &AppState, org_id: i64, year: i32) -> Result<BTreeMap<i64, String>, AppError> {
+pub(super) async fn appraisal_grades(st: &AppState, org_id: i64, year: i32) -> Result<BTreeMap<i64, String>, AppError> {
     let Some(round) = astore::round_for(&st.db, org_id, year).await? else { return Ok(BTreeMap::new()) };
     if round.status != "decided" {
         return Ok(BTreeMap::new());
@@ -72,7 +72,7 @@ async fn appraisal_grades(st: &AppState, org_id: i64, year: i32) -> Result<BTree
         .collect())
 }
 
-fn index_of(
+pub(super) fn index_of(
     cfg: &IndexConfig,
     points: Decimal,
     att: Option<(u32, u32)>,

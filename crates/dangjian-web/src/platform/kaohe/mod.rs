@@ -8,6 +8,7 @@
 //! turnout per group, never who voted or how.
 
 mod ballot;
+mod daily;
 mod results;
 mod schemes;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/kaohe/{id}", get(schemes::page))
         .route("/platform/kaohe/{id}/{action}", axum::routing::post(schemes::act))
         .route("/platform/kaohe/{id}/ballot", get(ballot::internal_form).post(ballot::internal_submit))
+        .route("/platform/kaohe/{id}/daily/records", get(daily::records))
         .route("/platform/kaohe/{id}/results", get(results::page))
         .route("/platform/kaohe/{id}/results.xlsx", get(results::xlsx))
         .route("/vote/{token}", get(ballot::public_form).post(ballot::public_submit))

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use dangjian_store::users;
 use support::{
     App, apps,
-    client::{Client, account, urlenc},
+    client::{Client, account, multipart, urlenc},
     tree::{Tree, officer, signed_in, tree},
 };
 
@@ -301,5 +301,81 @@ async fn volunteer_hours_earn_points_and_a_correction_reverses_them() {
         assert!(mine.between("社区环境整治", "</tr>").contains("2.00"), "{l}");
         // Members cannot record or correct.
         assert_eq!(m.post(&page, &format!("h{zs}=9&reason=x")).await.status, StatusCode::FORBIDDEN, "{l}");
+    }
+}
+
+/// A sheet with the template's header and these rows.
+fn sheet(rows: &[[&str; 12]]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let header =
+        ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "选项G", "选项H", "答案", "分值"];
+    for (r, row) in std::iter::once(&header).chain(rows).enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn questions_are_read_from_an_excel_sheet_for_review() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        accounts(&app, &t).await;
+        let mut sec = signed_in(&app, "sec_a").await;
+        let template = sec.get("/platform/quizzes/template.xlsx").await;
+        assert_eq!(template.status, StatusCode::OK, "{l}");
+        assert!(template.header("content-type").contains("spreadsheetml"), "{l}");
+        let good = sheet(&[
+            ["单选", "党的根本宗旨是：", "全心全意为人民服务", "艰苦奋斗", "", "", "", "", "", "", "A", "10"],
+            [
+                "多选题",
+                "“三会”是指：",
+                "支部党员大会",
+                "支部委员会",
+                "党小组会",
+                "职工大会",
+                "",
+                "",
+                "",
+                "",
+                "A,B,C",
+                "20",
+            ],
+            ["判断", "预备期为一年。", "", "", "", "", "", "", "", "", "正确", ""],
+        ]);
+        let (ct, body) = multipart("file", "题目.xlsx", &good);
+        let r = sec.send_bytes("POST", "/platform/quizzes/import", &ct, body).await;
+        assert_eq!(r.status, StatusCode::OK, "{l}: {}", r.body);
+        assert!(r.body.contains("已从 Excel 读入 3 道题（满分 40 分）"), "{l}: {}", r.body);
+        let filled = r.between("name=\"questions\"", "</textarea>");
+        assert!(
+            filled.contains("[多选] “三会”是指：\nA. 支部党员大会") && filled.contains("C. 党小组会"),
+            "{l}: {filled}"
+        );
+        assert!(filled.contains("答案：A,B,C"), "{l}: {filled}");
+        // Nothing is stored until the officer saves the form.
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM quizzes").await, 0, "{l}");
+
+        let bad = sheet(&[
+            ["单选", "题一", "甲", "乙", "", "", "", "", "", "", "A", ""],
+            ["单选", "题二", "甲", "乙", "", "", "", "", "", "", "D", ""],
+        ]);
+        let (ct, body) = multipart("file", "题目.xlsx", &bad);
+        let r = sec.send_bytes("POST", "/platform/quizzes/import", &ct, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{l}");
+        assert!(r.body.contains("Excel 中的第 2 题：正确答案 D 不是本题的选项"), "{l}: {}", r.body);
+        let (ct, body) = multipart("file", "题目.xlsx", b"not a workbook");
+        let r = sec.send_bytes("POST", "/platform/quizzes/import", &ct, body).await;
+        assert!(r.body.contains("文件不是有效的 Excel 工作簿"), "{l}");
+        // Members cannot import.
+        let mut m = signed_in(&app, "zhangsan").await;
+        let (ct, body) = multipart("file", "题目.xlsx", &good);
+        assert_eq!(m.send_bytes("POST", "/platform/quizzes/import", &ct, body).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM quizzes").await, 0, "{l}");
     }
 }

@@ -123,6 +123,8 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/platform/me/points"),
     ("POST", "/platform/kaohe"),
     ("POST", "/platform/quizzes"),
+    ("GET", "/platform/quizzes/template.xlsx"),
+    ("POST", "/platform/quizzes/import"),
     ("GET", "/platform/grading/standard"),
     ("POST", "/platform/grading/standard"),
     ("GET", "/platform/points/catalogue"),

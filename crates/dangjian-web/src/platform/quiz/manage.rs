@@ -40,7 +40,7 @@ pub struct QuizForm {
 }
 
 impl QuizForm {
-    fn blank(org_id: i64) -> QuizForm {
+    pub(super) fn blank(org_id: i64) -> QuizForm {
         let start = today();
         QuizForm {
             title: String::new(),
@@ -104,6 +104,8 @@ struct ListPage {
     form: QuizForm,
     form_action: String,
     example: &'static str,
+    /// Shown above the form (after an import).
+    notice: String,
 }
 
 /// An example of the text format, shown beside the questions box.
@@ -111,11 +113,12 @@ const EXAMPLE: &str = "1. [单选] 党的最高理想和最终目标是什么？
                        2. [多选] “三会一课”中的“三会”是指：\nA. 支部党员大会\nB. 支部委员会\nC. 党小组会\nD. 职工代表大会\n答案：ABC\n\n\
                        3. [判断] 预备党员的预备期为一年。\n答案：正确";
 
-async fn render_list(
+pub(super) async fn render_list(
     st: &AppState,
     me: &CurrentUser,
     errors: Vec<String>,
     form: Option<QuizForm>,
+    notice: String,
 ) -> Result<Response, AppError> {
     me.require(&[Role::Officer])?;
     let scope = Scope::of(st, me).await?;
@@ -144,12 +147,13 @@ async fn render_list(
         form: form.unwrap_or_else(|| QuizForm::blank(scope.root.unwrap_or_default())),
         form_action: String::new(),
         example: EXAMPLE,
+        notice,
     };
     Ok((status, Html(page.render()?)).into_response())
 }
 
 pub async fn list(State(st): State<AppState>, me: CurrentUser) -> Result<Response, AppError> {
-    render_list(&st, &me, vec![], None).await
+    render_list(&st, &me, vec![], None, String::new()).await
 }
 
 pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): RawForm) -> Result<Response, AppError> {
@@ -159,7 +163,7 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
     scope.org(form.org_id)?;
     let quiz = match form.build() {
         Ok(q) => q,
-        Err(e) => return render_list(&st, &me, vec![e], Some(form)).await,
+        Err(e) => return render_list(&st, &me, vec![e], Some(form), String::new()).await,
     };
     let input = QuizInput {
         org_id: form.org_id,

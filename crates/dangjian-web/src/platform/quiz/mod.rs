@@ -7,6 +7,7 @@
 //! and the score earns 党性积分 through the catalogue's `quiz` rule with the event key
 //! `quiz:{quiz}:{member}`, so the monthly cap applies and nothing counts twice.
 
+mod import;
 mod manage;
 mod report;
 mod take;
@@ -24,6 +25,8 @@ use crate::{AppError, AppState, admin::current::CurrentUser};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/platform/quizzes", get(manage::list).post(manage::create))
+        .route("/platform/quizzes/template.xlsx", get(import::template))
+        .route("/platform/quizzes/import", post(import::import))
         .route("/platform/quizzes/{id}", get(manage::page))
         .route("/platform/quizzes/{id}/{action}", post(manage::act))
         .route("/platform/quizzes/{id}/results.xlsx", get(report::xlsx))

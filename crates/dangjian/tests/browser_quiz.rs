@@ -179,6 +179,9 @@ async fn scenario(c: &Client, base: &str, password: &str, data: PathBuf) -> Resu
     ensure!(report.contains("已参加 1 人") && report.contains("平均分 20"), "the report is wrong: {report}");
     screenshot(c, &shots, "quiz-report.png").await?;
     c.goto(&format!("{base}/platform/quizzes")).await?;
+    let list = find(c, "main table.grid").await?.text().await?;
+    ensure!(list.contains(TITLE) && list.contains("1 / "), "the list lacks the quiz's participation: {list}");
+    screenshot(c, &shots, "quiz-list.png").await?;
     let demo = c.find(Locator::XPath("//table//a[contains(., '年党章党规知识测试')]")).await?;
     click_and_load(c, &demo, "opening the demo's finished quiz").await?;
     let report = find(c, "main").await?.text().await?;

@@ -12,7 +12,7 @@ use dangjian_domain::eval::{
     appraisal::{AppraisalGrade, Participant, Standing, excellent_quota},
     grading::{CheckKind, Grade, HeldGrade},
     member_index::default_index_config,
-    points::{LedgerEntry, PointEvent, default_catalogue, grant, reverse},
+    points::{LedgerEntry, PointEvent, default_catalogue, grant},
     standard::{AutoSource, ItemInput, ItemKind, SheetEntry, default_standard, score_sheet},
 };
 use dangjian_domain::orgs::OrgKind;
@@ -191,8 +191,8 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
                     events.push((day(last, month, 15), "org_life_attendance", Decimal::ONE, false));
                 }
             }
-            events.push((day(last, Month::June, 1), "volunteer_hour", Decimal::from(rng.i64(2..=6)), false));
-            events.push((day(last, Month::July, 1), "quiz", Decimal::new(rng.i64(60..=100), 2), false));
+            // Quiz and volunteer points come from real attempts and activities
+            // (`quiz_demo`, `volunteer_demo`).
             if rng.bool() {
                 events.push((day(last, Month::September, 10), "good_deed", Decimal::ONE, true));
             }
@@ -215,42 +215,6 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
                 summary.ledger_lines += 1;
             }
         }
-        // One correction: the first member's volunteer hours were entered twice in error.
-        if let Some(m) = graded.first() {
-            let from = format!("{last:04}-01-01");
-            let to = format!("{last:04}-12-31");
-            let rows = points::ledger(db, &[m.id], &from, &to).await?;
-            if let Some(v) = rows.iter().find(|r| r.action == "volunteer_hour") {
-                let ledger: Vec<LedgerEntry> = rows
-                    .iter()
-                    .filter_map(|r| {
-                        Some(LedgerEntry {
-                            id: r.id,
-                            member: r.member_id,
-                            on: Date::parse(&r.on_date, &time::format_description::well_known::Iso8601::DATE).ok()?,
-                            action: r.action.clone(),
-                            points: r.points.parse().ok()?,
-                            reverses: r.reverses,
-                            reason: r.reason.clone(),
-                        })
-                    })
-                    .collect();
-                if let Ok(n) = reverse(&ledger, v.id, "志愿服务时长登记有误，经核实更正") {
-                    let line = points::NewLine {
-                        member_id: n.member,
-                        on_date: iso(n.on),
-                        action: n.action,
-                        points: format!("{:.2}", n.points),
-                        reverses: n.reverses,
-                        reason: n.reason,
-                        event_key: None,
-                    };
-                    append(db, m.id, last, line, now).await?;
-                    summary.ledger_lines += 1;
-                }
-            }
-        }
-
         // 民主评议: ballots from every participant, decided within the 优秀 quota.
         let parts: Vec<(i64, String)> = graded
             .iter()

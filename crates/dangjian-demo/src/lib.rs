@@ -13,9 +13,11 @@ mod eval_demo;
 pub mod kaohe_demo;
 mod plan;
 pub mod platform;
+pub mod quiz_demo;
 mod site;
 mod text;
 mod titles;
+pub mod volunteer_demo;
 mod words;
 
 pub use eval_demo::{EvalOptions, EvalSummary, generate_evaluation};

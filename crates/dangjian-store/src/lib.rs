@@ -24,12 +24,14 @@ pub mod members;
 pub mod orgs;
 pub mod outbox;
 pub mod points;
+pub mod quizzes;
 pub mod revisions;
 pub mod sessions;
 pub mod settings;
 pub mod transfers;
 pub mod users;
 pub mod videos;
+pub mod volunteer;
 
 pub use connect::{Backend, ConnectOptions, Db, PoolRef, redact_url};
 pub mod testing;

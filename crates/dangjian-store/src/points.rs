@@ -113,6 +113,12 @@ pub async fn entry(db: &Db, id: i64) -> Result<LedgerRow> {
     on_pool!(db, |p| sqlx::query_as::<_, LedgerRow>(sql).bind(id).fetch_optional(p).await)?.ok_or(StoreError::NotFound)
 }
 
+/// The line written for an automatic event (a quiz attempt, volunteer hours), if any.
+pub async fn entry_by_key(db: &Db, key: &str) -> Result<Option<LedgerRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{LEDGER} WHERE event_key = $1"));
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, LedgerRow>(sql).bind(key).fetch_optional(p).await)?)
+}
+
 /// A line to append.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewLine {

@@ -1,6 +1,6 @@
 //! The scope walk: a branch secretary and a plain member open every platform route that
 //! takes an identifier, with identifiers from another branch (its organisation, member,
-//! meeting, attachment, transfer, 少交/免交 application, 考核 scheme), by GET and by POST with a body
+//! meeting, attachment, transfer, 少交/免交 application, 考核 scheme, 知识测试, 志愿服务 activity), by GET and by POST with a body
 //! that names the other branch's records. Every answer must be 403 or 404, and nothing may
 //! be written. `platform::ID_ROUTES` is checked against the router's source by a unit test,
 //! so a route added later is walked too.
@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use dangjian_store::{
     Db, adjustments, kaohe, meetings,
     orgs::{self, NewOrg},
-    transfers,
+    quizzes, transfers,
 };
 use dangjian_web::platform::{EVAL_ACTIONS, ID_ROUTES};
 use support::{
@@ -52,6 +52,10 @@ const TABLES: &[&str] = &[
     "kaohe_ballots",
     "kaohe_offline",
     "kaohe_daily",
+    "quizzes",
+    "quiz_attempts",
+    "volunteer_activities",
+    "volunteer_hours",
 ];
 
 async fn counts(db: &Db) -> Vec<(String, i64, String)> {
@@ -94,6 +98,20 @@ async fn counts(db: &Db) -> Vec<(String, i64, String)> {
         .unwrap();
     out.push(("kaohe states".into(), 0, kaohe.join(",")));
     out
+}
+
+/// A published quiz for `org`, open today, answered by `member`.
+async fn quiz_of(db: &Db, org: i64, member: i64) -> i64 {
+    let quiz = dangjian_domain::quiz::text::parse("题\nA. 甲\nB. 乙\n答案：A", false).unwrap();
+    let today = dangjian_domain::clock::from_micros(dangjian_domain::clock::now_micros()).date().to_string();
+    let input =
+        quizzes::QuizInput {
+            org_id: org, title: "第二支部测试", opens_on: &today, closes_on: &today, quiz: &quiz
+        };
+    let id = quizzes::create(db, &input, None, 0).await.unwrap();
+    quizzes::set_state(db, id, "draft", "published", 0).await.unwrap();
+    quizzes::submit(db, id, member, &[vec![0]], 10, 10, 0).await.unwrap();
+    id
 }
 
 #[tokio::test]
@@ -243,6 +261,23 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
         kaohe::assign(db, scheme, &[above], "leaders", &[t.branch_b]).await.unwrap();
         kaohe::transition(db, scheme, "draft", "open", None, 0).await.unwrap();
         kaohe::set_daily(db, scheme, &[(t.branch_b, rust_decimal::Decimal::from(80))]).await.unwrap();
+        // A published 知识测试 of the other branch with an attempt by its member.
+        let quiz = quiz_of(db, t.branch_b, b_member).await;
+        let activity = dangjian_store::volunteer::create(
+            db,
+            &dangjian_store::volunteer::NewActivity {
+                org_id: t.branch_b,
+                held_on: "2024-03-01",
+                title: "第二支部志愿服务",
+                place: "",
+                description: "",
+            },
+            &[(b_member, "2".into())],
+            None,
+            0,
+        )
+        .await
+        .unwrap();
 
         let sec = account(&app, "sec_a", &["officer"], &[], 0).await;
         dangjian_store::users::set_platform_binding(db, sec, Some(t.branch_a), None).await.unwrap();
@@ -257,7 +292,7 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
              &step=apply&on_date=2024-01-01&to_org={branch_c}&topic=x&held_on=2024-03-01&present={b_member}\
              &token=x&group_id={}&parent_id={}&year={year}&application_id={application}&entry_id={entry}\
              &rectification_id={rectification}&done_note=x&enabled=on&action=quiz&quantity=1&evidence=x\
-             &mark.{b_member}=excellent&grade.{b_member}=qualified&feedback.{b_member}=x&v.support.venue=0\
+             &h{b_member}=5&mark.{b_member}=excellent&grade.{b_member}=qualified&feedback.{b_member}=x&v.support.venue=0\
              &group=leaders&group=members&group=served&user={above}&mode=all\
              &subject={}&count=2&p0=90&d{}=50&f=0&m{}_0=0&confirm_invalid=1",
             t.branch_b, t.branch_b, t.branch_b, t.branch_b, t.branch_b
@@ -269,6 +304,10 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
                 b_member
             } else if path.starts_with("/platform/kaohe/") {
                 scheme
+            } else if path.starts_with("/platform/quizzes/") || path.starts_with("/platform/me/quizzes/") {
+                quiz
+            } else if path.starts_with("/platform/volunteer/") {
+                activity
             } else if path.starts_with("/platform/meetings/") {
                 meeting
             } else {
@@ -324,6 +363,9 @@ async fn every_platform_route_refuses_another_branchs_identifiers() {
             format!("/platform/members/{b_member}/points"),
             format!("/platform/kaohe/{scheme}"),
             format!("/platform/kaohe/{scheme}/ballot"),
+            format!("/platform/quizzes/{quiz}"),
+            format!("/platform/volunteer/{activity}"),
+            format!("/platform/orgs/{}/volunteer", t.branch_b),
         ] {
             assert_eq!(c.get(&uri).await.status, StatusCode::OK, "{l}: {uri}");
         }

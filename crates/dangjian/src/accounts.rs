@@ -111,6 +111,14 @@ pub async fn admin_create(db: &Db, args: &crate::cli::AdminCreateArgs) -> anyhow
     if roles.contains(&Role::Officer) && args.org.is_none() {
         bail!("an officer needs --org ID (the organisation they work in)");
     }
+    if let Some(member) = args.member {
+        dangjian_store::members::get(db, member)
+            .await
+            .map_err(|_| anyhow::anyhow!("member {member} does not exist"))?;
+        if !roles.contains(&Role::Member) && !roles.contains(&Role::Officer) {
+            bail!("--member binds a member or officer account to a member record");
+        }
+    }
     let password = read_password()?;
     PasswordPolicy::default().check(name, &password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = passwords::hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -127,7 +135,11 @@ pub async fn admin_create(db: &Db, args: &crate::cli::AdminCreateArgs) -> anyhow
         org_id: args.org,
     };
     match users::create(db, &new, clock::now_micros()).await {
-        Ok(_) => {}
+        Ok(id) => {
+            if args.member.is_some() {
+                users::set_platform_binding(db, id, args.org, args.member).await?;
+            }
+        }
         Err(StoreError::Conflict(_)) => bail!("用户名 {name} 已存在 (username taken)"),
         Err(e) => return Err(e.into()),
     }

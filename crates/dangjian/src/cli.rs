@@ -66,6 +66,10 @@ pub struct AdminCreateArgs {
     /// For an officer: the organisation id they work in (they see its subtree).
     #[arg(long)]
     pub org: Option<i64>,
+    /// For a member: the id of their member record (they see their own record, quizzes,
+    /// volunteer hours and points).
+    #[arg(long)]
+    pub member: Option<i64>,
 }
 
 #[derive(Subcommand, Debug)]

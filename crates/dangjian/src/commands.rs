@@ -134,6 +134,14 @@ async fn demo(db: &Db, cfg: &Config, args: &DemoArgs) -> anyhow::Result<()> {
             .await
             .context("demo 党建考核 scheme")?;
         println!("已生成 1 个已公布的党建考核方案：{} 个考核对象、{} 张评价票", k.subjects, k.ballots);
+        let q = dangjian_demo::quiz_demo::generate_quizzes(db, args.seed, today, clock::now_micros())
+            .await
+            .context("demo 知识测试")?;
+        println!("已生成知识测试 {} 个、答卷 {} 份（计入党性积分 {} 条）", q.quizzes, q.attempts, q.ledger_lines);
+        let v = dangjian_demo::volunteer_demo::generate_volunteer(db, args.seed, today.year() - 1, clock::now_micros())
+            .await
+            .context("demo 志愿服务")?;
+        println!("已生成志愿服务活动 {} 个、参加 {} 人次", v.activities, v.participants);
     }
     Ok(())
 }

@@ -188,6 +188,19 @@ async fn first_start_prints_a_one_time_admin_password_and_admin_create_works() {
     let dup = run(&["admin", "create", "--username", "editor1", "--role", "editor"], "Edit#2024ok");
     assert!(String::from_utf8_lossy(&dup.stderr).contains("已存在"));
     assert!(dangjian_store::users::by_username(&db, "weak1").await.unwrap().is_none());
+    // --member binds a member's account to their record; an unknown record is refused.
+    let orgs: Vec<i64> = dangjian_store::orgs::all(&db).await.unwrap().iter().map(|o| o.id).collect();
+    let first = dangjian_store::members::in_orgs(&db, &orgs).await.unwrap()[0].id;
+    let bound = run(
+        &["admin", "create", "--username", "dangyuan", "--role", "member", "--member", &first.to_string()],
+        "Edit#2024ok",
+    );
+    assert!(bound.status.success(), "{}", String::from_utf8_lossy(&bound.stderr));
+    let user = dangjian_store::users::by_username(&db, "dangyuan").await.unwrap().unwrap();
+    assert_eq!(dangjian_store::users::platform_binding(&db, user.id).await.unwrap().1, Some(first));
+    let unknown =
+        run(&["admin", "create", "--username", "nobody", "--role", "member", "--member", "99999999"], "Edit#2024ok");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("does not exist"));
 
     // audit verify: intact, then broken by a direct edit.
     let v = dangjian(dir.path()).args(["audit", "verify"]).output().unwrap();

@@ -54,6 +54,18 @@ pub const MODULES: &[Module] = &[
         roles: &[Role::Member],
     },
     Module {
+        href: "/platform/quizzes",
+        name: "知识测试",
+        summary: "出题发布、答题时间、参加情况与成绩分布、导出",
+        roles: &[Role::Officer],
+    },
+    Module {
+        href: "/platform/me/quizzes",
+        name: "我的知识测试",
+        summary: "在线答题、得分与正确答案，得分计入党性积分",
+        roles: &[Role::Member],
+    },
+    Module {
         href: "/platform/kaohe",
         name: "党建考核",
         summary: "考核方案、知者权重与格次赋分、测评投票与结果",

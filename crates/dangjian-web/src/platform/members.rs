@@ -28,6 +28,8 @@ struct MemberPage {
     title: &'static str,
     page: Frame,
     m: members::Member,
+    /// The signed-in member looking at their own record (links to their quizzes and points).
+    own: bool,
     org: String,
     /// The 党小组, if the member is placed in one.
     group: String,
@@ -110,6 +112,7 @@ async fn render(st: &AppState, me: &CurrentUser, id: i64, reveal: bool) -> Resul
         vec![]
     };
     let page = MemberPage {
+        own,
         branches,
         officer,
         branch_members,

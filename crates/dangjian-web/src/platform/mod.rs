@@ -16,10 +16,12 @@ mod member_form;
 mod members;
 mod org_edit;
 mod orgs;
+mod quiz;
 mod roster;
 pub mod scope;
 mod steps;
 mod transfers;
+mod volunteer;
 
 use axum::{
     Router,
@@ -48,6 +50,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/grading.xlsx"),
     ("GET", "/platform/me/points"),
     ("GET", "/platform/kaohe"),
+    ("GET", "/platform/quizzes"),
+    ("GET", "/platform/me/quizzes"),
+    ("GET", "/platform/me/volunteer"),
 ];
 
 /// Platform routes that take identifiers, for the walk that opens each one with another
@@ -98,6 +103,15 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/kaohe/{id}/daily/records"),
     ("GET", "/platform/kaohe/{id}/results"),
     ("GET", "/platform/kaohe/{id}/results.xlsx"),
+    ("GET", "/platform/quizzes/{id}"),
+    ("POST", "/platform/quizzes/{id}/{action}"),
+    ("GET", "/platform/quizzes/{id}/results.xlsx"),
+    ("GET", "/platform/me/quizzes/{id}"),
+    ("POST", "/platform/me/quizzes/{id}"),
+    ("GET", "/platform/orgs/{id}/volunteer"),
+    ("POST", "/platform/orgs/{id}/volunteer"),
+    ("GET", "/platform/volunteer/{id}"),
+    ("POST", "/platform/volunteer/{id}/{action}"),
 ];
 
 /// Platform routes without identifiers.
@@ -109,6 +123,9 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/platform/compliance/settings"),
     ("POST", "/platform/me/points"),
     ("POST", "/platform/kaohe"),
+    ("POST", "/platform/quizzes"),
+    ("GET", "/platform/quizzes/template.xlsx"),
+    ("POST", "/platform/quizzes/import"),
     ("GET", "/platform/grading/standard"),
     ("POST", "/platform/grading/standard"),
     ("GET", "/platform/points/catalogue"),
@@ -158,6 +175,11 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/compliance/settings", get(frequencies::form).post(frequencies::save))
         .merge(eval::routes())
         .merge(kaohe::routes())
+        .route("/platform/orgs/{id}/volunteer", get(volunteer::branch).post(volunteer::create))
+        .route("/platform/volunteer/{id}", get(volunteer::page))
+        .route("/platform/volunteer/{id}/{action}", post(volunteer::act))
+        .route("/platform/me/volunteer", get(volunteer::mine))
+        .merge(quiz::routes())
 }
 
 /// The `{action}`s of the evaluation routes, for the scope walk.
@@ -173,7 +195,12 @@ mod tests {
     fn every_registered_route_is_listed_for_the_walks() {
         let mut registered: Vec<&str> = Vec::new();
         // The evaluation and 考核 pages register their routes in their own files.
-        for source in [include_str!("mod.rs"), include_str!("eval/mod.rs"), include_str!("kaohe/mod.rs")] {
+        for source in [
+            include_str!("mod.rs"),
+            include_str!("eval/mod.rs"),
+            include_str!("kaohe/mod.rs"),
+            include_str!("quiz/mod.rs"),
+        ] {
             let body = source.split("pub fn routes()").nth(1).unwrap().split("#[cfg(test)]").next().unwrap();
             let body = body.split("\n}\n").next().unwrap();
             registered.extend(body.split("\"/platform").skip(1).map(|s| s.split('"').next().unwrap()));

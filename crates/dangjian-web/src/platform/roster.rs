@@ -40,7 +40,7 @@ pub struct Problem {
     pub reason: String,
 }
 
-fn text(d: &Data) -> String {
+pub(super) fn text(d: &Data) -> String {
     match d {
         Data::String(s) | Data::DateTimeIso(s) => s.trim().to_owned(),
         Data::Int(i) => i.to_string(),

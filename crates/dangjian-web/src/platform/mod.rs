@@ -47,6 +47,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/grading"),
     ("GET", "/platform/grading.xlsx"),
     ("GET", "/platform/me/points"),
+    ("GET", "/platform/me/appraisal"),
+    ("GET", "/platform/me/appraisal/ballot"),
     ("GET", "/platform/kaohe"),
 ];
 
@@ -107,6 +109,8 @@ pub const PLAIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/platform/compliance/settings"),
     ("POST", "/platform/compliance/settings"),
     ("POST", "/platform/me/points"),
+    ("POST", "/platform/me/appraisal"),
+    ("POST", "/platform/me/appraisal/ballot"),
     ("POST", "/platform/kaohe"),
     ("GET", "/platform/grading/standard"),
     ("POST", "/platform/grading/standard"),

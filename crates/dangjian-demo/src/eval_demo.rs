@@ -275,7 +275,7 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
         for (i, (m, standing)) in parts.iter().enumerate().take(parts.len().saturating_sub(1)) {
             let full_member = standing == "full";
             let text = if full_member { SELF_ASSESSMENTS[i % 3] } else { PROBATIONARY_SELF_ASSESSMENT };
-            let grade = full_member.then(|| if i % 4 == 0 { "excellent" } else { "qualified" });
+            let grade = full_member.then_some(if i % 4 == 0 { "excellent" } else { "qualified" });
             appraisal::save_self_assessment(db, round, *m, text, grade, now).await?;
         }
         appraisal::take_step(db, round, RoundStep::StartVoting, now).await?;

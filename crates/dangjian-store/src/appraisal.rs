@@ -109,9 +109,13 @@ pub async fn take_step(db: &Db, round_id: i64, step: RoundStep, now: i64) -> Res
             RoundStep::StartVoting => {
                 "UPDATE appraisal_rounds SET status = $1, voting_at = COALESCE(voting_at, $2) WHERE id = $3 AND status = $4"
             }
-            RoundStep::CloseVoting => "UPDATE appraisal_rounds SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4",
-            _ => "UPDATE appraisal_rounds SET status = $1, closed_at = NULL, voting_at = COALESCE(voting_at, $2) \
-                  WHERE id = $3 AND status = $4",
+            RoundStep::CloseVoting => {
+                "UPDATE appraisal_rounds SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4"
+            }
+            _ => {
+                "UPDATE appraisal_rounds SET status = $1, closed_at = NULL, voting_at = COALESCE(voting_at, $2) \
+                  WHERE id = $3 AND status = $4"
+            }
         };
         let n = sqlx::query(sql)
             .bind(to.code())

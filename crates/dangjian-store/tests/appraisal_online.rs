@@ -67,8 +67,14 @@ async fn stages_self_assessments_and_one_ballot_each() {
         appraisal::save_self_assessment(db, r, ms[0], "修改稿", None, T + 1).await.unwrap();
         let ps = appraisal::participants(db, r).await.unwrap();
         let zhang = ps.iter().find(|p| p.member_id == ms[0]).unwrap();
-        assert_eq!((zhang.self_text.as_str(), zhang.self_grade.as_deref(), zhang.self_at), ("修改稿", None, Some(T + 1)));
-        assert!(matches!(appraisal::save_self_assessment(db, r, 999_999, "x", None, T).await, Err(StoreError::NotFound)));
+        assert_eq!(
+            (zhang.self_text.as_str(), zhang.self_grade.as_deref(), zhang.self_at),
+            ("修改稿", None, Some(T + 1))
+        );
+        assert!(matches!(
+            appraisal::save_self_assessment(db, r, 999_999, "x", None, T).await,
+            Err(StoreError::NotFound)
+        ));
 
         // No online ballot before voting starts.
         let early = appraisal::cast_online(db, r, ms[0], &marks(&ms, ms[0])).await;
@@ -125,7 +131,10 @@ async fn stages_self_assessments_and_one_ballot_each() {
         }
         assert_eq!(appraisal::turnout(db, r).await.unwrap(), (3, 5), "{l}");
         let zhang = appraisal::participation(db, ms[0]).await.unwrap().remove(0);
-        assert_eq!((zhang.grade.as_deref(), zhang.feedback.as_str(), zhang.self_text.as_str()), (Some("qualified"), "好", "修改稿"));
+        assert_eq!(
+            (zhang.grade.as_deref(), zhang.feedback.as_str(), zhang.self_text.as_str()),
+            (Some("qualified"), "好", "修改稿")
+        );
     }
 }
 
@@ -189,12 +198,11 @@ async fn a_ballot_keeps_nothing_that_ties_it_to_its_rater() {
             participant_cols.iter().all(|c| !c.contains("vote") || c == "voted"),
             "{l}: the participant row keeps only a voted flag: {participant_cols:?}"
         );
-        let ids: Vec<String> = on_pool!(db, |p| sqlx::query_scalar::<_, String>(
-            "SELECT id FROM appraisal_online_ballots ORDER BY id"
-        )
-        .fetch_all(p)
-        .await)
-        .unwrap();
+        let ids: Vec<String> =
+            on_pool!(db, |p| sqlx::query_scalar::<_, String>("SELECT id FROM appraisal_online_ballots ORDER BY id")
+                .fetch_all(p)
+                .await)
+            .unwrap();
         assert_eq!(ids.len(), 3, "{l}");
         assert!(ids.iter().all(|id| id.len() == 32 && id.bytes().all(|c| c.is_ascii_hexdigit())), "{l}: {ids:?}");
 
@@ -210,9 +218,7 @@ async fn a_ballot_keeps_nothing_that_ties_it_to_its_rater() {
             // vote's transaction: xmin cannot pick out whose flag went with which ballot.
             let xmins = |sql: &'static str| {
                 let db = db.clone();
-                async move {
-                    on_pool!(&db, |p| sqlx::query_scalar::<_, String>(sql).bind(r).fetch_all(p).await).unwrap()
-                }
+                async move { on_pool!(&db, |p| sqlx::query_scalar::<_, String>(sql).bind(r).fetch_all(p).await).unwrap() }
             };
             let ballots = xmins("SELECT DISTINCT xmin::text FROM appraisal_online_ballots WHERE round_id = $1").await;
             let people = xmins("SELECT DISTINCT xmin::text FROM appraisal_participants WHERE round_id = $1").await;

@@ -366,7 +366,10 @@ pub const SELF_ASSESSMENT_MAX_CHARS: usize = 2000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelfAssessmentProblem {
     Empty,
-    TooLong { chars: usize, max: usize },
+    TooLong {
+        chars: usize,
+        max: usize,
+    },
     /// 预备党员 are not graded, so they give no self grade either.
     ProbationaryGrade,
 }

@@ -10,8 +10,8 @@ use axum::{
 use dangjian_domain::{
     clock,
     eval::appraisal::{
-        AppraisalBallot, AppraisalConfig, AppraisalGrade, Decision, RoundStage, RoundStep, combined_tally,
-        Standing, excellent_quota, validate_decisions,
+        AppraisalBallot, AppraisalConfig, AppraisalGrade, Decision, RoundStage, RoundStep, Standing, combined_tally,
+        excellent_quota, validate_decisions,
     },
     roles::Role,
 };

@@ -15,8 +15,8 @@ use axum::{
 use dangjian_domain::{
     clock,
     eval::appraisal::{
-        AppraisalBallot, AppraisalGrade, BallotProblem, RoundStage, SELF_ASSESSMENT_MAX_CHARS,
-        ballot_sheet, check_online_ballot, check_self_assessment,
+        AppraisalBallot, AppraisalGrade, BallotProblem, RoundStage, SELF_ASSESSMENT_MAX_CHARS, ballot_sheet,
+        check_online_ballot, check_self_assessment,
     },
 };
 use dangjian_store::{StoreError, appraisal as store};
@@ -71,7 +71,12 @@ fn not_participant(me: &CurrentUser) -> Result<Response, AppError> {
 }
 
 fn already_voted(me: &CurrentUser) -> Result<Response, AppError> {
-    message(me, StatusCode::CONFLICT, "已经投过票", "本次民主评议每名参评党员只能投一张测评票，您的票已经提交，不能再投或修改。")
+    message(
+        me,
+        StatusCode::CONFLICT,
+        "已经投过票",
+        "本次民主评议每名参评党员只能投一张测评票，您的票已经提交，不能再投或修改。",
+    )
 }
 
 fn voting_not_open(me: &CurrentUser, stage: RoundStage) -> Result<Response, AppError> {
@@ -192,7 +197,11 @@ async fn render_me(
 }
 
 /// `GET /platform/me/appraisal`.
-pub async fn me_page(State(st): State<AppState>, me: CurrentUser, Query(q): Query<MeQuery>) -> Result<Response, AppError> {
+pub async fn me_page(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<MeQuery>,
+) -> Result<Response, AppError> {
     let member = own_member(&st, &me).await?;
     let flash = if q.saved == Some(1) { "个人自评已保存。投票截止前可以继续修改。" } else { "" };
     render_me(&st, &me, member, flash, vec![], None).await
@@ -203,7 +212,11 @@ fn value(pairs: &[(String, String)], k: &str) -> String {
 }
 
 /// `POST /platform/me/appraisal`: saves the 个人自评 (`round`, `text`, `self_grade`).
-pub async fn me_save(State(st): State<AppState>, me: CurrentUser, RawForm(body): RawForm) -> Result<Response, AppError> {
+pub async fn me_save(
+    State(st): State<AppState>,
+    me: CurrentUser,
+    RawForm(body): RawForm,
+) -> Result<Response, AppError> {
     let member = own_member(&st, &me).await?;
     let pairs = form_pairs(&body);
     let round = value(&pairs, "round").parse::<i64>().ok();

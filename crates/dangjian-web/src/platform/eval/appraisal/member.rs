@@ -22,7 +22,10 @@ use dangjian_domain::{
 use dangjian_store::{StoreError, appraisal as store};
 use serde::Deserialize;
 
-use super::{super::super::scope::Scope, encode_ballot, grade_name, grades, participants_of, standing, with_name};
+use super::{
+    super::{super::scope::Scope, field},
+    encode_ballot, grade_name, grades, participants_of, standing, with_name,
+};
 use crate::{
     AppError, AppState,
     admin::{accounts::form_pairs, current::CurrentUser, nav::Frame},
@@ -207,10 +210,6 @@ pub async fn me_page(
     render_me(&st, &me, member, flash, vec![], None).await
 }
 
-fn value(pairs: &[(String, String)], k: &str) -> String {
-    pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
-}
-
 /// `POST /platform/me/appraisal`: saves the 个人自评 (`round`, `text`, `self_grade`).
 pub async fn me_save(
     State(st): State<AppState>,
@@ -219,15 +218,15 @@ pub async fn me_save(
 ) -> Result<Response, AppError> {
     let member = own_member(&st, &me).await?;
     let pairs = form_pairs(&body);
-    let round = value(&pairs, "round").parse::<i64>().ok();
+    let round = field(&pairs, "round").parse::<i64>().ok();
     let Some(p) = (match round {
         Some(r) => seat(&st, member, Some(r)).await?,
         None => None,
     }) else {
         return not_participant(&me);
     };
-    let text = value(&pairs, "text").replace("\r\n", "\n");
-    let grade_code = value(&pairs, "self_grade");
+    let text = field(&pairs, "text").replace("\r\n", "\n");
+    let grade_code = field(&pairs, "self_grade");
     let draft = Some((text.clone(), grade_code.clone()));
     if !p.stage().takes_self_assessments() {
         let msg = "投票已截止，个人自评不能再修改。".to_owned();
@@ -351,7 +350,7 @@ pub async fn ballot_submit(
 ) -> Result<Response, AppError> {
     let member = own_member(&st, &me).await?;
     let pairs = form_pairs(&body);
-    let Ok(round) = value(&pairs, "round").parse::<i64>() else { return not_participant(&me) };
+    let Ok(round) = field(&pairs, "round").parse::<i64>() else { return not_participant(&me) };
     let (p, ps) = match open_seat(&st, &me, member, Some(round)).await? {
         Ok(x) => x,
         Err(r) => return Ok(r),

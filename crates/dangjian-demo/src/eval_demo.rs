@@ -1,7 +1,8 @@
 //! Demo evaluation data: the default 达标定级 standard, grades held from two years ago,
 //! last year's assessments of every branch run through the whole flow (自评 → 初评 → 审核
 //! → 公示 → 定级) with one branch losing its grade to a veto (退出机制 with rectification
-//! items), 党性积分 for the members of a few branches, and a decided 民主评议 round.
+//! items), 党性积分 for the members of a few branches, and a decided 民主评议 round with
+//! 个人自评, online and paper ballots.
 //!
 //! Everything is scored by the domain engines, so the demo's numbers are what the pages
 //! would compute. Runs after [`crate::generate_platform`]; refuses when assessments exist.
@@ -9,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use dangjian_domain::eval::{
-    appraisal::{AppraisalGrade, Participant, Standing, excellent_quota},
+    appraisal::{AppraisalGrade, Participant, RoundStep, Standing, excellent_quota},
     grading::{CheckKind, Grade, HeldGrade},
     member_index::default_index_config,
     points::{LedgerEntry, PointEvent, default_catalogue, grant},
@@ -40,6 +41,14 @@ pub struct EvalSummary {
     pub ledger_lines: usize,
     pub appraisal_rounds: usize,
 }
+
+/// 个人自评 of the demo's 民主评议 round.
+const SELF_ASSESSMENTS: &[&str] = &[
+    "一年来坚持每月参加支部主题党日和“三会一课”，认真学习党的创新理论，按时足额交纳党费。\n工作中主动承担急难险重任务，带头完成年度目标。\n不足：联系服务群众的办法还不多，理论学习与业务结合不够紧密。今后将加强调查研究，多听群众意见。",
+    "本人能够对照党章和党员标准严格要求自己，坚定理想信念，遵守党的纪律。\n在本职岗位上认真履职，参加志愿服务 6 次。\n存在的问题：批评与自我批评不够大胆，有时碍于情面。整改措施：在组织生活会上敢于红脸出汗，主动接受监督。",
+    "能够带头学习，积极参加“学习强国”和支部集中学习，撰写心得体会 4 篇。\n工作上爱岗敬业，服务对象满意度较高。\n需要改进的方面：创新意识不够强，面对新任务有畏难情绪。",
+];
+const PROBATIONARY_SELF_ASSESSMENT: &str = "预备期内按时向党组织汇报思想，参加支部组织的各项活动，在入党介绍人帮助下加强党性锻炼。\n今后继续努力，争取按期转为正式党员。";
 
 fn iso(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
@@ -215,7 +224,9 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
                 summary.ledger_lines += 1;
             }
         }
-        // 民主评议: ballots from every participant, decided within the 优秀 quota.
+        // 民主评议: every participant but the last writes a 个人自评; two in three cast an
+        // online ballot, the others (and two 列席群众) fill in paper 民主测评票; voting is
+        // closed and the committee decides within the 优秀 quota.
         let parts: Vec<(i64, String)> = graded
             .iter()
             .map(|m| (m.id, if m.status == "full" { "full".to_owned() } else { "probationary".to_owned() }))
@@ -225,20 +236,33 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
         }
         let round = appraisal::open(db, b.id, last, &parts, now).await?;
         let full: Vec<i64> = parts.iter().filter(|p| p.1 == "full").map(|p| p.0).collect();
-        for _ in 0..parts.len() {
-            let marks: Vec<String> = full
-                .iter()
-                .map(|m| {
-                    let g = match rng.u8(0..10) {
-                        0..=2 => AppraisalGrade::Excellent,
-                        3..=8 => AppraisalGrade::Qualified,
-                        _ => AppraisalGrade::BasicallyQualified,
-                    };
-                    format!("{m}:{}", g.code())
-                })
-                .collect();
+        for (i, (m, standing)) in parts.iter().enumerate().take(parts.len().saturating_sub(1)) {
+            let full_member = standing == "full";
+            let text = if full_member { SELF_ASSESSMENTS[i % 3] } else { PROBATIONARY_SELF_ASSESSMENT };
+            let grade = full_member.then_some(if i % 4 == 0 { "excellent" } else { "qualified" });
+            appraisal::save_self_assessment(db, round, *m, text, grade, now).await?;
+        }
+        appraisal::take_step(db, round, RoundStep::StartVoting, now).await?;
+        let grade_of = |rng: &mut Rng| match rng.u8(0..10) {
+            0..=2 => AppraisalGrade::Excellent,
+            3..=8 => AppraisalGrade::Qualified,
+            _ => AppraisalGrade::BasicallyQualified,
+        };
+        let mut paper = 2;
+        for (i, (voter, _)) in parts.iter().enumerate() {
+            if i % 3 == 2 {
+                paper += 1;
+                continue;
+            }
+            let marks: Vec<String> =
+                full.iter().filter(|m| *m != voter).map(|m| format!("{m}:{}", grade_of(&mut rng).code())).collect();
+            appraisal::cast_online(db, round, *voter, &marks.join("\n")).await?;
+        }
+        for _ in 0..paper {
+            let marks: Vec<String> = full.iter().map(|m| format!("{m}:{}", grade_of(&mut rng).code())).collect();
             appraisal::add_ballot(db, round, &marks.join("\n")).await?;
         }
+        appraisal::take_step(db, round, RoundStep::CloseVoting, now).await?;
         let quota = excellent_quota(
             &parts
                 .iter()

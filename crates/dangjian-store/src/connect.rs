@@ -109,6 +109,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "documents", include_str!("../migrations/sqlite/0016_documents.sql")),
     (17, "videos", include_str!("../migrations/sqlite/0017_videos.sql")),
     (18, "grade_notes", include_str!("../migrations/sqlite/0018_grade_notes.sql")),
+    (19, "appraisal_online", include_str!("../migrations/sqlite/0019_appraisal_online.sql")),
     (20, "quizzes_volunteer", include_str!("../migrations/sqlite/0020_quizzes_volunteer.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -134,6 +135,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "documents", include_str!("../migrations/postgres/0016_documents.sql")),
     (17, "videos", include_str!("../migrations/postgres/0017_videos.sql")),
     (18, "grade_notes", include_str!("../migrations/postgres/0018_grade_notes.sql")),
+    (19, "appraisal_online", include_str!("../migrations/postgres/0019_appraisal_online.sql")),
     (20, "quizzes_volunteer", include_str!("../migrations/postgres/0020_quizzes_volunteer.sql")),
 ];
 

@@ -2,6 +2,7 @@
 //! a compare-and-set, the append-only points ledger with idempotent event keys and single
 //! reversals, and 民主评议 rounds decided once.
 
+use dangjian_domain::eval::appraisal::RoundStep;
 use dangjian_store::{
     StoreError, appraisal, grading,
     members::{self, NewMember},
@@ -197,6 +198,8 @@ async fn appraisal_rounds_are_decided_once_and_ballots_carry_no_rater() {
             follow_up: String::new(),
             feedback: "好".into(),
         }];
+        assert!(matches!(appraisal::decide(&t.db, r, &lines, T).await, Err(StoreError::Conflict(_))), "{l}: open");
+        appraisal::take_step(&t.db, r, RoundStep::CloseVoting, T).await.unwrap();
         appraisal::decide(&t.db, r, &lines, T).await.unwrap();
         assert!(matches!(appraisal::decide(&t.db, r, &lines, T).await, Err(StoreError::Conflict(_))), "{l}");
         assert!(matches!(appraisal::add_ballot(&t.db, r, "x").await, Err(StoreError::Conflict(_))), "{l}");

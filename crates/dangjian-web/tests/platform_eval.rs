@@ -325,6 +325,10 @@ async fn appraisal_keeps_the_quota_needs_follow_up_and_feeds_back() {
         .unwrap();
         assert_eq!(cols.len(), 2, "{l}");
 
+        // Deciding waits until voting is closed.
+        let r = sec.post(&format!("{url}/decide"), &format!("year={y}&grade.{zhang}=qualified")).await;
+        assert!(r.body.contains("请先结束投票"), "{l}");
+        assert_eq!(sec.post(&format!("{url}/close"), &format!("year={y}")).await.status, StatusCode::SEE_OTHER, "{l}");
         // Two graded members: 优秀 quota is ⌊2/3⌋ = 0; 不合格 needs a follow-up record.
         let r = sec
             .post(&format!("{url}/decide"), &format!("year={y}&grade.{zhang}=excellent&grade.{li}=unqualified"))
@@ -334,7 +338,7 @@ async fn appraisal_keeps_the_quota_needs_follow_up_and_feeds_back() {
         let r = sec.post(&format!("{url}/decide"), &format!("year={y}&grade.{zhang}=qualified")).await;
         assert!(r.body.contains("李四 尚未评定等次"), "{l}");
         let round = dangjian_store::appraisal::round_for(db, t.branch_a, y).await.unwrap().unwrap();
-        assert_eq!(round.status, "open", "{l}: nothing decided");
+        assert_eq!(round.status, "closed", "{l}: nothing decided");
         let feedback = urlenc("学习认真，希望多联系群众");
         let r = sec
             .post(

@@ -4,6 +4,13 @@
 //! The rules checked: 优秀 at most 1/3 of graded members (the share is configuration);
 //! 预备党员 take part but are not graded; a 不合格 needs a follow-up record (educate first,
 //! then 组织处置 by procedure). Ballots carry no voter: the tally cannot say who voted what.
+//!
+//! A round moves through [`RoundStage`]s: 个人自评 while it is open, 党员互评 online once
+//! the branch starts voting, then voting is closed (explicitly) and only then may the
+//! committee decide. Each participant, 正式 or 预备, casts one online ballot that grades
+//! every 正式党员 but themself ([`ballot_sheet`], [`check_online_ballot`]); the paper
+//! 民主测评票 of the meeting (which non-members may fill in) are counted beside the online
+//! ones and the committee reads the sum ([`combined_tally`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -251,6 +258,243 @@ pub fn validate_decisions(
     problems
 }
 
+/// Where a round stands. Stored as its [`RoundStage::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RoundStage {
+    /// 个人自评: participants write their self-assessment; paper ballots may be entered.
+    Open,
+    /// 网上投票: participants cast their online ballot; self-assessments may still change.
+    Voting,
+    /// 投票已截止: nothing more is cast or written; the committee may decide.
+    Closed,
+    /// 评定完成: the decision is recorded and fed back.
+    Decided,
+}
+
+/// A step the branch takes on a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundStep {
+    StartVoting,
+    CloseVoting,
+    ReopenVoting,
+    Decide,
+}
+
+impl RoundStage {
+    pub fn code(self) -> &'static str {
+        match self {
+            RoundStage::Open => "open",
+            RoundStage::Voting => "voting",
+            RoundStage::Closed => "closed",
+            RoundStage::Decided => "decided",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RoundStage> {
+        [RoundStage::Open, RoundStage::Voting, RoundStage::Closed, RoundStage::Decided]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundStage::Open => "个人自评阶段",
+            RoundStage::Voting => "网上投票中",
+            RoundStage::Closed => "投票已截止，待支部委员会评定",
+            RoundStage::Decided => "评议结果已确定",
+        }
+    }
+
+    /// Self-assessments may be written and edited until voting closes.
+    pub fn takes_self_assessments(self) -> bool {
+        matches!(self, RoundStage::Open | RoundStage::Voting)
+    }
+
+    /// Paper ballots may be entered until voting closes.
+    pub fn takes_paper_ballots(self) -> bool {
+        matches!(self, RoundStage::Open | RoundStage::Voting)
+    }
+
+    /// Online ballots are taken only while voting is open.
+    pub fn takes_online_ballots(self) -> bool {
+        self == RoundStage::Voting
+    }
+
+    /// The stage a step leads to, or why it cannot be taken now.
+    pub fn after(self, step: RoundStep) -> Result<RoundStage, StageProblem> {
+        use RoundStage::*;
+        match (self, step) {
+            (Open, RoundStep::StartVoting) => Ok(Voting),
+            (Open | Voting, RoundStep::CloseVoting) => Ok(Closed),
+            (Closed, RoundStep::ReopenVoting) => Ok(Voting),
+            (Closed, RoundStep::Decide) => Ok(Decided),
+            (Decided, _) => Err(StageProblem::AlreadyDecided),
+            (Open | Voting, RoundStep::Decide) => Err(StageProblem::VotingNotClosed),
+            (Voting, RoundStep::StartVoting) => Err(StageProblem::AlreadyVoting),
+            (Closed, RoundStep::StartVoting | RoundStep::CloseVoting) => Err(StageProblem::AlreadyClosed),
+            (Open | Voting, RoundStep::ReopenVoting) => Err(StageProblem::NotClosed),
+        }
+    }
+}
+
+/// Why a step cannot be taken in the round's stage; shown as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageProblem {
+    AlreadyDecided,
+    VotingNotClosed,
+    AlreadyVoting,
+    AlreadyClosed,
+    NotClosed,
+}
+
+impl fmt::Display for StageProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StageProblem::AlreadyDecided => "评议结果已确定，不能再修改",
+            StageProblem::VotingNotClosed => "请先结束投票，再由支部委员会评定",
+            StageProblem::AlreadyVoting => "网上投票已经开始",
+            StageProblem::AlreadyClosed => "投票已经结束",
+            StageProblem::NotClosed => "投票尚未结束，无需重新开放",
+        })
+    }
+}
+
+/// The longest self-assessment kept, in characters (about two pages of 自我评价).
+pub const SELF_ASSESSMENT_MAX_CHARS: usize = 2000;
+
+/// Something wrong with a self-assessment; shown as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfAssessmentProblem {
+    Empty,
+    TooLong {
+        chars: usize,
+        max: usize,
+    },
+    /// 预备党员 are not graded, so they give no self grade either.
+    ProbationaryGrade,
+}
+
+impl fmt::Display for SelfAssessmentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SelfAssessmentProblem::Empty => f.write_str("请填写个人自评内容"),
+            SelfAssessmentProblem::TooLong { chars, max } => {
+                write!(f, "个人自评不超过 {max} 字，现有 {chars} 字，请精简后再提交")
+            }
+            SelfAssessmentProblem::ProbationaryGrade => f.write_str("预备党员参加评议但不评定等次，无需填写自评等次"),
+        }
+    }
+}
+
+/// Checks a self-assessment: some text, at most [`SELF_ASSESSMENT_MAX_CHARS`] characters,
+/// and a self grade only from a 正式党员.
+pub fn check_self_assessment(
+    text: &str,
+    grade: Option<AppraisalGrade>,
+    standing: Standing,
+) -> Result<(), SelfAssessmentProblem> {
+    let chars = text.trim().chars().count();
+    if chars == 0 {
+        return Err(SelfAssessmentProblem::Empty);
+    }
+    if chars > SELF_ASSESSMENT_MAX_CHARS {
+        return Err(SelfAssessmentProblem::TooLong { chars, max: SELF_ASSESSMENT_MAX_CHARS });
+    }
+    if grade.is_some() && standing == Standing::Probationary {
+        return Err(SelfAssessmentProblem::ProbationaryGrade);
+    }
+    Ok(())
+}
+
+/// Whom a participant grades on the online ballot: every 正式党员 of the round but
+/// themself, in participant order. 预备党员 vote but are on nobody's sheet.
+pub fn ballot_sheet(participants: &[Participant], voter: MemberId) -> Vec<MemberId> {
+    participants.iter().filter(|p| p.standing == Standing::Full && p.member != voter).map(|p| p.member).collect()
+}
+
+/// Something wrong with an online ballot; the ballot is refused whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BallotProblem {
+    /// The voter does not take part in the round.
+    NotParticipant,
+    UnknownMember(MemberId),
+    /// A participant may not grade themself.
+    RatesSelf,
+    /// A 预备党员 was graded.
+    NotGraded(MemberId),
+    MarkedTwice(MemberId),
+    /// Members on the sheet left without a grade (every one must be marked).
+    Missing(Vec<MemberId>),
+}
+
+impl fmt::Display for BallotProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BallotProblem::NotParticipant => f.write_str("您不是本次民主评议的参评党员，不能投票"),
+            BallotProblem::UnknownMember(m) => write!(f, "党员 {m} 不在本次评议名单中"),
+            BallotProblem::RatesSelf => f.write_str("测评票不评价本人"),
+            BallotProblem::NotGraded(m) => write!(f, "党员 {m} 是预备党员，参加评议但不评定等次"),
+            BallotProblem::MarkedTwice(m) => write!(f, "同一张票对党员 {m} 评了两次"),
+            BallotProblem::Missing(ms) => write!(f, "还有 {} 名党员没有选择等次，请逐一评定后再提交", ms.len()),
+        }
+    }
+}
+
+/// Checks an online ballot: the voter takes part, and it grades exactly the members on
+/// the voter's [`ballot_sheet`], each once.
+pub fn check_online_ballot(
+    participants: &[Participant],
+    voter: MemberId,
+    ballot: &AppraisalBallot,
+) -> Result<(), BallotProblem> {
+    if !participants.iter().any(|p| p.member == voter) {
+        return Err(BallotProblem::NotParticipant);
+    }
+    let standing: BTreeMap<MemberId, Standing> = participants.iter().map(|p| (p.member, p.standing)).collect();
+    let mut seen = BTreeSet::new();
+    for (member, _) in &ballot.marks {
+        match standing.get(member) {
+            None => return Err(BallotProblem::UnknownMember(*member)),
+            Some(_) if *member == voter => return Err(BallotProblem::RatesSelf),
+            Some(Standing::Probationary) => return Err(BallotProblem::NotGraded(*member)),
+            Some(Standing::Full) if !seen.insert(*member) => return Err(BallotProblem::MarkedTwice(*member)),
+            Some(Standing::Full) => {}
+        }
+    }
+    let missing: Vec<MemberId> = ballot_sheet(participants, voter).into_iter().filter(|m| !seen.contains(m)).collect();
+    if missing.is_empty() { Ok(()) } else { Err(BallotProblem::Missing(missing)) }
+}
+
+/// Votes for one graded member from both kinds of ballot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CombinedTally {
+    pub member: MemberId,
+    /// Paper 民主测评票, per grade in [`AppraisalGrade::ALL`] order.
+    pub paper: [u32; 4],
+    /// Online ballots, per grade in the same order.
+    pub online: [u32; 4],
+    /// The sum, with its plurality: what the committee reads.
+    pub total: Tally,
+}
+
+/// Tallies paper and online ballots apart and adds them up, per full member in
+/// participant order. Either set failing [`tally`] is an error.
+pub fn combined_tally(
+    participants: &[Participant],
+    paper: &[AppraisalBallot],
+    online: &[AppraisalBallot],
+) -> Result<Vec<CombinedTally>, AppraisalError> {
+    let p = tally(participants, paper)?;
+    let o = tally(participants, online)?;
+    let all: Vec<AppraisalBallot> = paper.iter().chain(online).cloned().collect();
+    let total = tally(participants, &all)?;
+    Ok(total
+        .into_iter()
+        .zip(p.into_iter().zip(o))
+        .map(|(total, (p, o))| CombinedTally { member: total.member, paper: p.counts, online: o.counts, total })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +580,109 @@ mod tests {
         );
     }
 
+    #[test]
+    fn stages_take_steps_in_order() {
+        use RoundStage::*;
+        use RoundStep::*;
+        assert_eq!(Open.after(StartVoting), Ok(Voting));
+        assert_eq!(Open.after(CloseVoting), Ok(Closed), "a paper-only round closes without online voting");
+        assert_eq!(Voting.after(CloseVoting), Ok(Closed));
+        assert_eq!(Closed.after(ReopenVoting), Ok(Voting));
+        assert_eq!(Closed.after(Decide), Ok(Decided));
+        assert_eq!(Open.after(Decide), Err(StageProblem::VotingNotClosed));
+        assert_eq!(Voting.after(Decide), Err(StageProblem::VotingNotClosed));
+        assert_eq!(Voting.after(StartVoting), Err(StageProblem::AlreadyVoting));
+        assert_eq!(Closed.after(CloseVoting), Err(StageProblem::AlreadyClosed));
+        assert_eq!(Voting.after(ReopenVoting), Err(StageProblem::NotClosed));
+        for step in [StartVoting, CloseVoting, ReopenVoting, Decide] {
+            assert_eq!(Decided.after(step), Err(StageProblem::AlreadyDecided));
+        }
+        assert_eq!(Open.after(Decide).unwrap_err().to_string(), "请先结束投票，再由支部委员会评定");
+        assert!(Open.takes_self_assessments() && Voting.takes_self_assessments());
+        assert!(!Closed.takes_self_assessments() && !Decided.takes_self_assessments());
+        assert!(Voting.takes_online_ballots() && !Open.takes_online_ballots() && !Closed.takes_online_ballots());
+        assert!(Voting.takes_paper_ballots() && !Closed.takes_paper_ballots());
+        for s in [Open, Voting, Closed, Decided] {
+            assert_eq!(RoundStage::from_code(s.code()), Some(s));
+        }
+        assert_eq!(RoundStage::from_code("draft"), None);
+    }
+
+    #[test]
+    fn self_assessment_rules() {
+        let full = Standing::Full;
+        assert_eq!(check_self_assessment("  \n ", None, full), Err(SelfAssessmentProblem::Empty));
+        assert_eq!(check_self_assessment("认真学习", Some(Qualified), full), Ok(()));
+        let long = "学".repeat(SELF_ASSESSMENT_MAX_CHARS);
+        assert_eq!(check_self_assessment(&long, None, full), Ok(()), "the limit counts characters, not bytes");
+        let longer = format!("{long}习");
+        let err = check_self_assessment(&longer, None, full).unwrap_err();
+        assert_eq!(err, SelfAssessmentProblem::TooLong { chars: 2001, max: 2000 });
+        assert_eq!(err.to_string(), "个人自评不超过 2000 字，现有 2001 字，请精简后再提交");
+        assert_eq!(
+            check_self_assessment("预备期小结", Some(Excellent), Standing::Probationary),
+            Err(SelfAssessmentProblem::ProbationaryGrade)
+        );
+        assert_eq!(check_self_assessment("预备期小结", None, Standing::Probationary), Ok(()));
+    }
+
+    #[test]
+    fn the_online_sheet_is_every_full_member_but_the_voter() {
+        assert_eq!(ballot_sheet(&people(), 3), [1, 2, 4, 5, 6, 7]);
+        // The probationary member votes on all seven and is on nobody's sheet.
+        assert_eq!(ballot_sheet(&people(), 8), [1, 2, 3, 4, 5, 6, 7]);
+        let full = |voter: MemberId| AppraisalBallot {
+            marks: ballot_sheet(&people(), voter).into_iter().map(|m| (m, Qualified)).collect(),
+        };
+        assert_eq!(check_online_ballot(&people(), 3, &full(3)), Ok(()));
+        assert_eq!(check_online_ballot(&people(), 8, &full(8)), Ok(()));
+        assert_eq!(check_online_ballot(&people(), 99, &full(3)), Err(BallotProblem::NotParticipant));
+        let mut own = full(3);
+        own.marks.push((3, Excellent));
+        assert_eq!(check_online_ballot(&people(), 3, &own), Err(BallotProblem::RatesSelf));
+        let mut probationary = full(3);
+        probationary.marks.push((8, Excellent));
+        assert_eq!(check_online_ballot(&people(), 3, &probationary), Err(BallotProblem::NotGraded(8)));
+        let mut twice = full(3);
+        twice.marks.push((1, Excellent));
+        assert_eq!(check_online_ballot(&people(), 3, &twice), Err(BallotProblem::MarkedTwice(1)));
+        let mut unknown = full(3);
+        unknown.marks.push((42, Excellent));
+        assert_eq!(check_online_ballot(&people(), 3, &unknown), Err(BallotProblem::UnknownMember(42)));
+        let mut short = full(3);
+        short.marks.retain(|(m, _)| *m != 2 && *m != 6);
+        let err = check_online_ballot(&people(), 3, &short).unwrap_err();
+        assert_eq!(err, BallotProblem::Missing(vec![2, 6]));
+        assert_eq!(err.to_string(), "还有 2 名党员没有选择等次，请逐一评定后再提交");
+        assert_eq!(
+            check_online_ballot(&people(), 3, &AppraisalBallot::default()),
+            Err(BallotProblem::Missing(vec![1, 2, 4, 5, 6, 7]))
+        );
+    }
+
+    #[test]
+    fn the_committee_reads_paper_plus_online() {
+        let paper = vec![
+            AppraisalBallot { marks: vec![(1, Excellent), (2, Qualified)] },
+            AppraisalBallot { marks: vec![(1, Qualified)] },
+        ];
+        let online = vec![
+            AppraisalBallot { marks: vec![(1, Excellent), (2, Basic)] },
+            AppraisalBallot { marks: vec![(1, Excellent), (2, Basic), (8, Excellent)] },
+        ];
+        let t = combined_tally(&people(), &paper, &online).unwrap();
+        assert_eq!(t.len(), 7);
+        assert_eq!((t[0].paper, t[0].online, t[0].total.counts), ([1, 1, 0, 0], [2, 0, 0, 0], [3, 1, 0, 0]));
+        assert_eq!(t[0].total.votes, 4);
+        assert_eq!(t[0].total.plurality, Some(Excellent));
+        // Paper alone says 合格 for member 2; with the online ballots it is 基本合格.
+        assert_eq!(t[1].total.counts, [0, 1, 2, 0]);
+        assert_eq!(t[1].total.plurality, Some(Basic));
+        assert_eq!(t[2].total.votes, 0);
+        let bad = [AppraisalBallot { marks: vec![(99, Qualified)] }];
+        assert_eq!(combined_tally(&people(), &paper, &bad), Err(AppraisalError::UnknownMember(99)));
+    }
+
     proptest! {
         #[test]
         fn tally_does_not_depend_on_ballot_order(
@@ -361,6 +708,23 @@ mod tests {
             let ok = validate_decisions(&people(), &ds, &AppraisalConfig::default()).is_empty();
             let excellent = grades.iter().filter(|g| **g == 0).count();
             prop_assert_eq!(ok, excellent <= 2);
+        }
+
+        #[test]
+        fn combined_counts_are_paper_plus_online(
+            marks in proptest::collection::vec(proptest::collection::vec((1i64..=8, 0usize..4), 0..8), 0..16),
+            split in 0usize..16,
+        ) {
+            let ballots: Vec<AppraisalBallot> = marks.into_iter().map(|ms| {
+                let mut seen = BTreeSet::new();
+                AppraisalBallot { marks: ms.into_iter().filter(|(m, _)| seen.insert(*m)).map(|(m, g)| (m, AppraisalGrade::ALL[g])).collect() }
+            }).collect();
+            let (paper, online) = ballots.split_at(split.min(ballots.len()));
+            for t in combined_tally(&people(), paper, online).unwrap() {
+                for g in 0..4 {
+                    prop_assert_eq!(t.total.counts[g], t.paper[g] + t.online[g]);
+                }
+            }
         }
     }
 }

@@ -53,6 +53,8 @@ pub const ACTIONS: &[&str] = &[
     "reverse",
     "rankings",
     "ballot",
+    "start_voting",
+    "reopen",
     "decide",
     "conclude",
     "designate",
@@ -76,6 +78,8 @@ pub fn routes() -> Router<AppState> {
         .route("/platform/me/points", get(points::me_page).post(points::me_apply))
         .route("/platform/orgs/{id}/appraisal", get(appraisal::page))
         .route("/platform/orgs/{id}/appraisal/{action}", post(appraisal::act))
+        .route("/platform/me/appraisal", get(appraisal::me_page).post(appraisal::me_save))
+        .route("/platform/me/appraisal/ballot", get(appraisal::ballot_form).post(appraisal::ballot_submit))
 }
 
 pub(crate) fn today() -> Date {

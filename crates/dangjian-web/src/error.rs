@@ -38,6 +38,13 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            // A state that changed under the request (someone else acted first) is the
+            // user's to see, not a server failure. Store messages written for users are in
+            // Chinese; constraint names and internal codes are replaced by a general line.
+            StoreError::Conflict(m) if m.is_ascii() => {
+                AppError::Conflict("该操作与已有记录冲突（可能已被他人处理），请刷新页面后重试".into())
+            }
+            StoreError::Conflict(m) => AppError::Conflict(m),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -135,3 +142,19 @@ pub async fn render_error_pages(State(st): State<AppState>, req: Request, next: 
 }
 
 use askama::Template as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_conflict_is_shown_to_the_user_never_a_500() {
+        let shown = |e: StoreError| match AppError::from(e) {
+            AppError::Conflict(m) => m,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(shown(StoreError::Conflict("该申请已处理".into())), "该申请已处理");
+        // A constraint name is not for users.
+        assert!(shown(StoreError::Conflict("users_username_key".into())).contains("请刷新页面后重试"));
+    }
+}

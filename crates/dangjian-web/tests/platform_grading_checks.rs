@@ -198,8 +198,9 @@ async fn the_committee_designates_four_strong_on_top_of_standard_and_revokes_it(
         assert!(r.body.contains("已命名为“四强党支部”"), "{l}");
         let o = gw.get(&format!("/platform/grading?year={y}")).await;
         assert!(o.body.contains("达标 · 四强"), "{l}: the overview shows it");
-        let stats = o.between("<table class=\"grid stats\">", "</table>");
-        assert!(stats.contains("<td>0</td><td>1</td><td>1</td><td>1</td><td>2</td>"), "{l}: 四强 counted: {stats}");
+        let stats = o.between("<table class=\"grid stats stack\">", "</table>");
+        let counts = r#"<td data-label="示范">0</td><td data-label="达标">1</td><td data-label="未达标">1</td><td data-label="其中四强">1</td><td data-label="合计">2</td>"#;
+        assert!(stats.contains(counts), "{l}: 四强 counted: {stats}");
 
         // Revoked with a reason; 达标 stays.
         let r = gw.post(&format!("{a_url}/revoke"), &format!("year={y}&reason=")).await;

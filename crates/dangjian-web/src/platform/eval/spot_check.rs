@@ -17,7 +17,7 @@ use axum::{
 use dangjian_domain::{
     clock,
     eval::{
-        grading::{self as flow, CheckKind, Grade, HeldGrade, Stage},
+        grading::{self as flow, CheckKind, Stage},
         standard::{SheetEntry, score_sheet},
     },
     roles::Role,
@@ -27,30 +27,18 @@ use dangjian_store::{StoreError, grading as store, orgs::Org};
 use super::{
     super::{meetings::branch_in_scope, scope::Scope},
     current_standard, field,
-    grading::{
-        AspectLines, Breakdown, audit, breakdown, flow_of, grade_name, lines, named, sheet_from_form, to_rows,
+    grading::audit,
+    grading_sheet::{
+        AspectLines, Breakdown, breakdown, flow_of, grade_name, held_grades, lines, named, sheet_from_form, to_rows,
         to_sheet, update_of,
     },
-    measure, parse_date, standard_by_id, today, year_or_now,
+    measure, standard_by_id, today, year_or_now,
 };
 use crate::{
     AppError, AppState,
     admin::{accounts::form_pairs, current::CurrentUser, nav::Frame},
     platform::YearQuery,
 };
-
-/// The branch's grade history as the domain reads it, oldest first.
-pub(super) fn held_grades(rows: &[store::GradeRow]) -> Vec<HeldGrade> {
-    rows.iter()
-        .filter_map(|g| {
-            Some(HeldGrade {
-                on: parse_date(&g.on_date)?,
-                grade: Grade::from_code(&g.grade)?,
-                four_strong: g.four_strong,
-            })
-        })
-        .collect()
-}
 
 /// One spot check as listed on the branch's grading page.
 pub struct SpotLine {

@@ -3,7 +3,8 @@
 //! and concludes it below the band, so the held grade is removed with its reasons and the
 //! rectification items appear; designates a 示范 branch 四强党支部 with a reason; reads the
 //! overview's count (其中四强); then the same pages on a 390×844 phone screen without
-//! sideways scrolling. The real binary with demo content, driven through Debian's Chromium.
+//! sideways scrolling, where another spot check is opened and saved as a draft. The real
+//! binary with demo content, driven through Debian's Chromium.
 //!
 //! Run with `cargo test -p dangjian --features browser-tests --test browser_grading -- --nocapture`.
 //! Screenshots land in `<workspace>/screenshots/` (`grading-*.png`).
@@ -171,7 +172,9 @@ async fn scenario(c: &Client, base: &str, password: &str) -> Result<()> {
     let note = find(c, r#"form[action$="/spot-check/conclude"] input[name^="n."]"#).await?;
     note.send_keys("记录不全，多次会议缺少签到").await?;
     screenshot(c, &shots, "grading-spot-filled.png").await?;
-    submit(c, r#"form[action$="/spot-check/conclude"]"#, "concluding the spot check").await?;
+    let conclude = find(c, r#"form[action$="/spot-check/conclude"] button[type="submit"]:not([formaction])"#).await?;
+    ensure!(conclude.text().await? == "提交抽查结果", "the conclude button is {:?}", conclude.text().await?);
+    click_and_load(c, &conclude, "concluding the spot check").await?;
     let page = main_text(c).await?;
     ensure!(page.contains("已完成"), "the spot check is not concluded: {}", page_messages(c).await);
     ensure!(page.contains("由“达标”调整为“未达标”"), "the grade was not removed: {page}");
@@ -241,5 +244,19 @@ async fn scenario(c: &Client, base: &str, password: &str) -> Result<()> {
     find(c, r#"form[action$="/spot-check/conclude"] input[type=checkbox]"#).await?;
     assert_no_horizontal_overflow(c, "the spot-check sheet at 390 px").await?;
     screenshot(c, &shots, "grading-spot-sheet-phone.png").await?;
+    // The first visit's findings on one item, saved as a draft for the next visit.
+    let item = r#"form[action$="/spot-check/conclude"] .item:has(input[inputmode=decimal])"#;
+    fill(c, &format!(r#"{item} input[name^="v."]"#), "1").await?;
+    fill(c, &format!(r#"{item} input[name^="n."]"#), "第一次走访：会议记录待补齐").await?;
+    let save = find(c, r#"form[action$="/spot-check/conclude"] button[formaction$="/spot-check/save"]"#).await?;
+    click_and_load(c, &save, "saving the draft").await?;
+    let saved = find(c, "p.saved").await?.text().await?;
+    ensure!(saved.contains("已暂存"), "not saved: {saved} / {}", page_messages(c).await);
+    let value = find(c, &format!(r#"{item} input[name^="v."]"#)).await?.prop("value").await?;
+    let note = find(c, &format!(r#"{item} input[name^="n."]"#)).await?.prop("value").await?;
+    ensure!(value.as_deref() == Some("1"), "the score is not kept: {value:?}");
+    ensure!(note.as_deref() == Some("第一次走访：会议记录待补齐"), "the note is not kept: {note:?}");
+    assert_no_horizontal_overflow(c, "the saved spot-check sheet at 390 px").await?;
+    screenshot(c, &shots, "grading-spot-saved-phone.png").await?;
     Ok(())
 }

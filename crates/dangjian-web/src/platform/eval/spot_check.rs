@@ -19,7 +19,7 @@ use dangjian_domain::{
     clock,
     eval::{
         grading::{self as flow, CheckKind, Stage},
-        standard::{SheetEntry, score_sheet},
+        standard::{ItemInput, SheetEntry, score_sheet},
     },
     roles::Role,
 };
@@ -95,7 +95,7 @@ struct SpotPage {
     outcome: String,
     can_open: bool,
     can_score: bool,
-    /// Lines of the sheet saved so far while the spot check is open (0 when none).
+    /// Items scored by hand in the sheet saved so far while the check is open (0 when none).
     saved: usize,
     aspects: Vec<AspectLines>,
     breakdowns: Vec<Breakdown>,
@@ -158,7 +158,7 @@ async fn render(
         outcome,
         can_open: a.is_none() && may_check(scope, id),
         can_score: a.is_some() && !done && may_check(scope, id),
-        saved: if done { 0 } else { stored.len() },
+        saved: if done { 0 } else { stored.iter().filter(|e| matches!(e.input, ItemInput::Manual(_))).count() },
         aspects: lines(&standard, &draft.unwrap_or(stored), &measured),
         breakdowns,
         errors,

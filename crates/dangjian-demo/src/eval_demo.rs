@@ -2,7 +2,8 @@
 //! last year's assessments of every branch run through the whole flow (自评 → 初评 → 审核
 //! → 公示 → 定级) with one branch losing its grade to a veto (退出机制 with rectification
 //! items), 党性积分 for the members of a few branches, and a decided 民主评议 round with
-//! 个人自评, online and paper ballots.
+//! 个人自评, online and paper ballots; then this year's spot check and a 四强 designation
+//! ([`crate::checks_demo`]).
 //!
 //! Everything is scored by the domain engines, so the demo's numbers are what the pages
 //! would compute. Runs after [`crate::generate_platform`]; refuses when assessments exist.
@@ -293,6 +294,7 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
         appraisal::decide(db, round, &lines, now).await?;
         summary.appraisal_rounds += 1;
     }
+    crate::checks_demo::generate_checks(db, &standard, standard_id, opts.today, now).await?;
     Ok(summary)
 }
 

@@ -9,6 +9,7 @@
 
 mod article;
 mod body;
+pub mod checks_demo;
 mod eval_demo;
 pub mod kaohe_demo;
 mod plan;

@@ -376,6 +376,25 @@ pub async fn transition(
 
 /// Replaces the branch's draft self-assessment sheet while it is still a draft.
 pub async fn save_draft(db: &Db, id: i64, lines: &[EntryRow], now: i64) -> Result<()> {
+    save_draft_sheet(db, id, "self", "自评已提交，不能再修改", lines, now).await
+}
+
+/// Replaces a spot check's sheet while it is still being scored: the inspection team fills
+/// it over several visits and concludes it once (`transition` then replaces it again).
+pub async fn save_spot_check_draft(db: &Db, id: i64, lines: &[EntryRow], now: i64) -> Result<()> {
+    save_draft_sheet(db, id, "reviewed", "该抽查已完成，不能再修改", lines, now).await
+}
+
+/// The sheet of `level` replaced in one transaction, only while the assessment is a draft;
+/// otherwise a `Conflict` with `done_message` and nothing written.
+async fn save_draft_sheet(
+    db: &Db,
+    id: i64,
+    level: &'static str,
+    done_message: &'static str,
+    lines: &[EntryRow],
+    now: i64,
+) -> Result<()> {
     write_tx!(db, |conn| {
         let done = sqlx::query("UPDATE grading_assessments SET updated_at = $1 WHERE id = $2 AND stage = 'draft'")
             .bind(now)
@@ -384,18 +403,20 @@ pub async fn save_draft(db: &Db, id: i64, lines: &[EntryRow], now: i64) -> Resul
             .await?
             .rows_affected();
         if done == 0 {
-            return Err(StoreError::Conflict("自评已提交，不能再修改".into()));
+            return Err(StoreError::Conflict(done_message.into()));
         }
-        sqlx::query("DELETE FROM grading_entries WHERE assessment_id = $1 AND level = 'self'")
+        sqlx::query("DELETE FROM grading_entries WHERE assessment_id = $1 AND level = $2")
             .bind(id)
+            .bind(level)
             .execute(&mut *conn)
             .await?;
         for e in lines {
             sqlx::query(
                 "INSERT INTO grading_entries (assessment_id, level, item, input_kind, value, evidence, note) \
-                 VALUES ($1, 'self', $2, $3, $4, $5, $6)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
+            .bind(level)
             .bind(&e.item)
             .bind(&e.input_kind)
             .bind(&e.value)

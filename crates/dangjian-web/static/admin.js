@@ -55,3 +55,12 @@
     timer = setTimeout(refresh, 300);
   });
 })();
+// Print buttons (the 群众评价 cards): hidden in the page, shown here because they need script.
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+})();

@@ -165,7 +165,7 @@ async fn a_branch_is_graded_through_the_whole_flow_and_a_veto_removes_its_grade(
         // Statistics: the 工委 sees every branch and the export; a branch only itself.
         let o = gw.get(&format!("/platform/grading?year={y}")).await;
         assert!(o.body.contains("第一党支部") && o.body.contains("第二党支部"), "{l}");
-        assert!(o.body.contains("市财政局机关党委</td><td>"), "{l}: statistics by department");
+        assert!(o.body.contains("市财政局机关党委</td><td data-label=\"年度\">"), "{l}: statistics by department");
         let own = sec.get("/platform/grading").await;
         assert!(own.body.contains("第一党支部") && !own.body.contains("第二党支部"), "{l}");
         let x = gw.get(&format!("/platform/grading.xlsx?year={y}")).await;

@@ -1,7 +1,8 @@
 //! 达标定级 beyond the annual flow: a spot check (抽查) by the 机关党委 that removes a held
 //! grade with reasons and rectification items, or confirms it and leaves the history alone;
 //! and the 工委's 四强党支部 designation on top of 达标, refused below it, revoked with a
-//! reason. Each runs on SQLite and, when configured, PostgreSQL.
+//! reason; a spot check saved as a draft over several visits before it is concluded. Each
+//! runs on SQLite and, when configured, PostgreSQL.
 
 mod support;
 
@@ -198,8 +199,9 @@ async fn the_committee_designates_four_strong_on_top_of_standard_and_revokes_it(
         assert!(r.body.contains("已命名为“四强党支部”"), "{l}");
         let o = gw.get(&format!("/platform/grading?year={y}")).await;
         assert!(o.body.contains("达标 · 四强"), "{l}: the overview shows it");
-        let stats = o.between("<table class=\"grid stats\">", "</table>");
-        assert!(stats.contains("<td>0</td><td>1</td><td>1</td><td>1</td><td>2</td>"), "{l}: 四强 counted: {stats}");
+        let stats = o.between("<table class=\"grid stats stack\">", "</table>");
+        let counts = r#"<td data-label="示范">0</td><td data-label="达标">1</td><td data-label="未达标">1</td><td data-label="其中四强">1</td><td data-label="合计">2</td>"#;
+        assert!(stats.contains(counts), "{l}: 四强 counted: {stats}");
 
         // Revoked with a reason; 达标 stays.
         let r = gw.post(&format!("{a_url}/revoke"), &format!("year={y}&reason=")).await;
@@ -212,5 +214,60 @@ async fn the_committee_designates_four_strong_on_top_of_standard_and_revokes_it(
         assert!(sec.get(&a_url).await.body.contains("撤销“四强党支部”：作用发挥不明显"), "{l}");
         assert_eq!(audited(db, "grading.designate").await.len(), 1, "{l}");
         assert_eq!(audited(db, "grading.revoke").await.len(), 1, "{l}");
+    }
+}
+
+#[tokio::test]
+async fn a_spot_check_is_saved_over_several_visits_and_concluded_once() {
+    for app in apps().await {
+        let l = app.label();
+        let t = setup(&app).await;
+        let db = app.db();
+        let y = this_year();
+        hold(db, t.branch_a, y - 1, "standard", false).await;
+        let url = format!("/platform/orgs/{}/spot-check", t.branch_a);
+        let mut jg = signed_in(&app, "jiguan").await;
+        assert_eq!(jg.post(&format!("{url}/open"), &format!("year={y}")).await.status, StatusCode::SEE_OTHER);
+        let a = grading::assessment_for(db, t.branch_a, y, "spot_check").await.unwrap().unwrap();
+        let page = jg.get(&format!("{url}?year={y}")).await;
+        assert!(page.body.contains("spot-check/save") && !page.body.contains("已暂存"), "{l}");
+
+        // The branch cannot save its own check; bad input is refused and nothing is stored.
+        let mut sec = signed_in(&app, "sec_a").await;
+        let first = format!("year={y}&v.support.venue=2&n.support.venue={}", urlenc("场所面积不足"));
+        assert_eq!(sec.post(&format!("{url}/save"), &first).await.status, StatusCode::FORBIDDEN, "{l}");
+        let r = jg.post(&format!("{url}/save"), &format!("year={y}&v.support.venue=abc")).await;
+        assert!(r.body.contains("党员活动场所”的分值应为数字"), "{l}");
+        assert!(grading::entries(db, a.id, "reviewed").await.unwrap().is_empty(), "{l}");
+
+        // First visit: one item scored, kept as a draft and shown again.
+        assert_eq!(jg.post(&format!("{url}/save"), &first).await.status, StatusCode::SEE_OTHER, "{l}");
+        let saved = grading::entries(db, a.id, "reviewed").await.unwrap();
+        let venue = saved.iter().find(|e| e.item == "support.venue").expect("the venue line");
+        assert_eq!((venue.value.as_str(), venue.note.as_str()), ("2", "场所面积不足"), "{l}");
+        let a2 = grading::assessment_for(db, t.branch_a, y, "spot_check").await.unwrap().unwrap();
+        assert_eq!((a2.stage.as_str(), a2.grade.as_deref()), ("draft", None), "{l}: still being scored");
+        assert_eq!(grading::history(db, t.branch_a).await.unwrap().len(), 1, "{l}: no grade written");
+        let page = jg.get(&format!("{url}?year={y}")).await;
+        assert!(page.body.contains("已暂存") && page.body.contains("评分中"), "{l}");
+        assert!(page.body.contains(r#"name="v.support.venue" inputmode="decimal" value="2""#), "{l}: the value again");
+        assert!(page.body.contains(r#"value="场所面积不足""#), "{l}: the note again");
+
+        // Second visit, by the 工委's officer: the whole sheet, concluded; the grade stands.
+        let mut gw = signed_in(&app, "gongwei").await;
+        let r = gw.post(&format!("{url}/conclude"), &sheet(y, &[])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}: {}", r.body);
+        let done = grading::assessment_for(db, t.branch_a, y, "spot_check").await.unwrap().unwrap();
+        assert_eq!(done.stage, "final", "{l}");
+        let lines = grading::entries(db, a.id, "reviewed").await.unwrap();
+        assert_eq!(lines.iter().find(|e| e.item == "support.venue").unwrap().value, "0", "{l}: the concluded sheet");
+
+        // Concluded: saving is refused in words and changes nothing.
+        let r = jg.post(&format!("{url}/save"), &first).await;
+        assert!(r.body.contains("该抽查已完成，不能再修改"), "{l}: {}", r.status);
+        assert_eq!(grading::entries(db, a.id, "reviewed").await.unwrap(), lines, "{l}");
+        let page = jg.get(&format!("{url}?year={y}")).await;
+        assert!(!page.body.contains("已暂存") && page.body.contains("抽查评分："), "{l}");
+        assert_eq!(audited(db, "grading.spot_save").await.len(), 1, "{l}");
     }
 }

@@ -2,7 +2,8 @@
 //! to open a scheme with a branch left out and names it; signed-in raters and one-time
 //! links vote once each; the domain's validity rules speak before a ballot counts; the
 //! results show their computation (per group valid/invalid, mean, weight, contribution,
-//! the renormalisation flag) and export to Excel; nothing shows who voted what.
+//! the renormalisation flag) and export to Excel; nothing shows who voted what. One-time
+//! links print as cards whose QR codes decode (with an independent reader) to the link.
 
 mod support;
 
@@ -293,5 +294,85 @@ async fn offline_scores_need_evidence_and_count_as_their_own_group() {
         let r = c.get(&format!("{scheme}/results")).await;
         // (90 + 80.5) / 2 = 85.25; 第二党支部 has no ballot at all.
         assert!(r.body.contains("85.25") && r.body.contains("线下评价"), "{l}: {}", r.body);
+    }
+}
+
+/// The dark modules of a QR code as the page draws them: the `<svg class="qr">` element's
+/// `viewBox` side and its path of `M{x} {y}h{w}v{h}H{x}V{y}` rectangles, read back into a
+/// grid of booleans (true = dark).
+fn svg_modules(svg: &str) -> Vec<Vec<bool>> {
+    let view = svg.split("viewBox=\"0 0 ").nth(1).expect("a viewBox");
+    let side: usize = view.split(' ').next().unwrap().parse().expect("a numeric viewBox");
+    let d = svg.split(" d=\"").nth(1).expect("a path").split('"').next().unwrap();
+    let mut grid = vec![vec![false; side]; side];
+    for rect in d.split('M').filter(|r| !r.is_empty()) {
+        // "x y" h w v h H x V y
+        let nums: Vec<usize> =
+            rect.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).map(|n| n.parse().unwrap()).collect();
+        let [x, y, w, h, x2, y2] = nums[..] else { panic!("unexpected path segment M{rect}") };
+        assert_eq!((x2, y2), (x, y), "a closed rectangle: M{rect}");
+        for row in &mut grid[y..y + h] {
+            row[x..x + w].fill(true);
+        }
+    }
+    grid
+}
+
+/// Decodes a module grid as a phone camera would see it: each module 6×6 pixels, then
+/// the independent `rqrr` reader finds and decodes the code.
+fn decode(grid: &[Vec<bool>]) -> String {
+    const PX: usize = 6;
+    let side = grid.len() * PX;
+    let mut img = rqrr::PreparedImage::prepare_from_bitmap(side, side, |x, y| grid[y / PX][x / PX]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    grids[0].decode().expect("the QR code decodes").1
+}
+
+#[tokio::test]
+async fn one_time_links_print_as_qr_codes_that_decode_to_the_absolute_link() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        accounts(&app, &t).await;
+        let mut c = signed_in(&app, "jiguan").await;
+        let scheme = create_scheme(&mut c, l, &t).await;
+        for (count, expect) in [("0", "链接数量应为 1 到 500"), ("501", "链接数量应为 1 到 500"), ("x", "链接数量")]
+        {
+            let r = c.post(&format!("{scheme}/tokens"), &format!("group=g3&count={count}")).await;
+            assert!(r.body.contains(expect), "{l}: count {count}");
+        }
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM kaohe_tokens").await, 0, "{l}: nothing made on bad input");
+
+        let r = c.post(&format!("{scheme}/tokens"), "group=g3&count=5").await;
+        assert_eq!(r.status, StatusCode::OK, "{l}");
+        assert_eq!(r.header("cache-control"), "no-store", "{l}");
+        let list = r.between("<ol class=\"token-list\">", "</ol>");
+        let cards: Vec<&str> = list.split("<li class=\"token-card\">").skip(1).collect();
+        assert_eq!(cards.len(), 5, "{l}: one card per link");
+        assert_eq!(list.matches("<svg class=\"qr\"").count(), 5, "{l}: one QR code per link");
+        assert!(!r.body.contains("<?xml"), "{l}: inline SVG, no XML prologue");
+        let mut links = Vec::new();
+        for card in cards {
+            // What the card prints: the scheme, the rater group, how to use it, the link.
+            for want in ["2026年度考核", "评价主体：服务对象", "扫码评价，每码限用一次"] {
+                assert!(card.contains(want), "{l}: a card lacks {want}");
+            }
+            let link = card.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_owned();
+            assert!(link.starts_with("http://localhost/vote/") && link.len() == 22 + 32, "{l}: absolute: {link}");
+            let svg = card.split("<svg").nth(1).unwrap().split("</svg>").next().unwrap();
+            assert_eq!(decode(&svg_modules(svg)), link, "{l}: the QR code carries the card's link");
+            links.push(link);
+        }
+        links.sort();
+        links.dedup();
+        assert_eq!(links.len(), 5, "{l}: five different links");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM kaohe_tokens").await, 5, "{l}");
+
+        // A scanned link is a working ballot, like a typed one.
+        let path = links[0].trim_start_matches("http://localhost");
+        assert_eq!(app.get(path).await.status, StatusCode::GONE, "{l}: the scheme is not open yet");
+        assert_eq!(c.post(&format!("{scheme}/open"), "").await.status, StatusCode::SEE_OTHER, "{l}");
+        assert_eq!(app.get(path).await.status, StatusCode::OK, "{l}");
     }
 }

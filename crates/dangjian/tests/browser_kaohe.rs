@@ -1,9 +1,9 @@
 //! Browser test of 党建考核: the 工委's officer creates a scheme for one branch from the
-//! defaults, opens it and makes a one-time link; a 服务对象 opens the link on a 390×844
-//! phone screen, fills the ballot and submits it (the link then refuses a second ballot);
-//! the officer closes the scheme and reads the results with their computation, and the
-//! demo's finished scheme. The real binary with demo content, driven through Debian's
-//! Chromium and chromedriver.
+//! defaults, opens it and makes one-time links, printed as an A4 sheet of QR cards; a
+//! 服务对象 opens a link on a 390×844 phone screen, fills the ballot and submits it (the
+//! link then refuses a second ballot); the officer closes the scheme and reads the results
+//! with their computation, and the demo's finished scheme. The real binary with demo
+//! content, driven through Debian's Chromium and chromedriver.
 //!
 //! Run with `cargo test -p dangjian --features browser-tests --test browser_kaohe -- --nocapture`.
 //! Screenshots land in `<workspace>/screenshots/`.
@@ -20,7 +20,8 @@ use serde_json::json;
 
 use support::backend::{NEW_PASSWORD, click_and_load, fill, first_sign_in, page_messages, sign_in};
 use support::{
-    Browser, Result, Server, assert_no_horizontal_overflow, drive, find, screenshot, screenshot_dir, set_viewport,
+    Browser, Result, Server, assert_no_horizontal_overflow, drive, emulate_media, find, screenshot, screenshot_dir,
+    set_viewport,
 };
 
 const DESKTOP: (u32, u32) = (1280, 900);
@@ -95,12 +96,33 @@ async fn scenario(c: &Client, base: &str, password: &str) -> Result<()> {
     let state = find(c, "main > p").await?.text().await?;
     ensure!(state.contains("测评中"), "the scheme did not open: {state} / {}", page_messages(c).await);
 
-    step("3 make one 群众评价 link");
-    fill(c, &format!(r#"form[action="{scheme}/tokens"] input[name="count"]"#), "1").await?;
-    submit(c, &format!(r#"form[action="{scheme}/tokens"]"#), "making a link").await?;
+    step("3 make eight 群众评价 links: one printed A4 sheet of QR cards");
+    fill(c, &format!(r#"form[action="{scheme}/tokens"] input[name="count"]"#), "8").await?;
+    submit(c, &format!(r#"form[action="{scheme}/tokens"]"#), "making links").await?;
     let link = find(c, "ol.token-list code").await?.text().await?;
-    ensure!(link.contains("/vote/"), "no link on the page: {link}");
+    ensure!(link.starts_with(&format!("{base}/vote/")), "no absolute link on the page: {link}");
+    let cards = c.find_all(Locator::Css("ol.token-list li.token-card svg.qr")).await?;
+    ensure!(cards.len() == 8, "{} QR codes for 8 links", cards.len());
     screenshot(c, &shots, "kaohe-links.png").await?;
+    // The sheet as printed: A4 is 210 mm, 794 CSS pixels, wide; the print style sheet lays
+    // the cards out two by four with dashed cut lines and hides the page's chrome.
+    set_viewport(c, 794, 1123).await?;
+    emulate_media(c, "print").await?;
+    let hidden = c.execute("return getComputedStyle(document.querySelector('.admin-nav')).display;", vec![]).await?;
+    ensure!(hidden == json!("none"), "the navigation prints: {hidden}");
+    let sheet = c
+        .execute(
+            "const r = [...document.querySelectorAll('li.token-card')].map(e => e.getBoundingClientRect());
+             return [r.length, new Set(r.map(x => Math.round(x.top))).size, Math.round(r[7].bottom - r[0].top)];",
+            vec![],
+        )
+        .await?;
+    // 8 cards in 4 rows, 4 × 69 mm (≈ 1043 px) high: one A4 page inside its 10 mm margins.
+    ensure!(sheet[0] == 8 && sheet[1] == 4, "printed layout: {sheet}");
+    ensure!(sheet[2].as_i64().is_some_and(|h| h <= 1050), "the cards do not fit one A4 page: {sheet}");
+    screenshot(c, &shots, "kaohe-cards-print.png").await?;
+    emulate_media(c, "").await?;
+    set_viewport(c, DESKTOP.0, DESKTOP.1).await?;
 
     step("4 a 服务对象 opens the link on a phone, without an account");
     c.delete_all_cookies().await?;

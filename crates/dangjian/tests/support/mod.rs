@@ -434,6 +434,14 @@ async fn full_page_png(c: &Client) -> Result<Vec<u8>> {
     Ok(base64::engine::general_purpose::STANDARD.decode(data)?)
 }
 
+/// Renders the page for `media` ("print" or "" for the screen), as Chromium's print
+/// preview would lay it out: print style sheets apply, while the window keeps its size.
+#[allow(dead_code)] // browser.rs prints nothing; browser_kaohe.rs prints 群众评价 cards.
+pub async fn emulate_media(c: &Client, media: &str) -> Result<()> {
+    c.issue_cmd(Cdp { cmd: "Emulation.setEmulatedMedia", params: json!({ "media": media }) }).await?;
+    Ok(())
+}
+
 /// A Chrome DevTools command sent through chromedriver's `goog/cdp/execute`.
 #[derive(Debug)]
 struct Cdp {

@@ -15,9 +15,8 @@ use super::{
     super::scope::Scope,
     field,
     grading::{audit, is_committee, render},
-    iso,
-    spot_check::held_grades,
-    today,
+    grading_sheet::held_grades,
+    iso, today,
 };
 use crate::{AppError, AppState, admin::current::CurrentUser};
 

@@ -1,17 +1,15 @@
-//! 达标定级 pages: a branch's self-assessment with per-item inputs and the computed
-//! breakdown, the 机关党委's 初评 and the 工委's 审核, 公示 and 定级, the 退出机制 with
-//! rectification items, and the statistics per department and year with an export.
+//! 达标定级 of one branch (`/platform/orgs/{id}/grading`): the self-assessment with per-item
+//! inputs and the computed breakdown, the 机关党委's 初评 and the 工委's 审核, 公示 and 定级,
+//! the 退出机制 with rectification items, the grade history, and the branch's spot checks.
+//! The sheets' conversions and views are in [`super::grading_sheet`]; the overview and its
+//! statistics in [`super::grading_overview`].
 //!
 //! Who acts: the branch's own account fills in and submits; any 党委 above it (`is_above`)
 //! scores the 初评 or sends the sheet back; an account of the 工委 reviews, runs the 公示
 //! and makes the grade final. Each step is a compare-and-set on the stage.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    str::FromStr,
-};
+use std::collections::HashMap;
 
-use crate::platform::YearQuery;
 use askama::Template;
 use axum::{
     extract::{Path, Query, RawForm, State},
@@ -20,19 +18,22 @@ use axum::{
 use dangjian_domain::{
     clock,
     eval::{
-        grading::{self as flow, AssessmentFlow, CheckKind, FlowConfig, Grade, HeldGrade, Stage, grade_statistics},
-        round_score,
-        standard::{AutoSource, ItemInput, ItemKind, SheetEntry, SheetScore, Standard, score_sheet},
+        grading::{self as flow, CheckKind, FlowConfig, Grade, Stage},
+        standard::{SheetEntry, score_sheet},
     },
     orgs::OrgKind,
     roles::Role,
 };
 use dangjian_store::{StoreError, grading as store, orgs::Org};
-use rust_decimal::Decimal;
 
 use super::{
-    super::{download, meetings::branch_in_scope, scope::Scope},
-    current_standard, field, four_strong, iso, measure, parse_date,
+    super::{meetings::branch_in_scope, scope::Scope},
+    current_standard, field, four_strong,
+    grading_sheet::{
+        AspectLines, Breakdown, breakdown, flow_of, grade_name, held_grades, lines, named, sheet_from_form, to_rows,
+        to_sheet, update_of,
+    },
+    measure,
     spot_check::{self, SpotLine},
     standard_by_id, today, year_or_now,
 };
@@ -44,6 +45,7 @@ use crate::{
         current::CurrentUser,
         nav::Frame,
     },
+    platform::YearQuery,
 };
 
 /// The account is the 工委's (the top of the tree): it reviews and finalises.
@@ -55,248 +57,6 @@ pub(super) fn is_committee(scope: &Scope) -> bool {
 /// The branch's own account (bound to this very branch).
 fn is_own(scope: &Scope, id: i64) -> bool {
     scope.root == Some(id)
-}
-
-pub(super) fn flow_of(a: &store::AssessmentRow) -> AssessmentFlow {
-    let dec = |s: &Option<String>| s.as_deref().and_then(|v| Decimal::from_str(v).ok());
-    AssessmentFlow {
-        stage: Stage::from_code(&a.stage).unwrap_or(Stage::Draft),
-        self_total: dec(&a.self_total),
-        preliminary_total: dec(&a.preliminary_total),
-        reviewed_total: dec(&a.reviewed_total),
-        grade: a.grade.as_deref().and_then(Grade::from_code),
-        notice: match (a.notice_from.as_deref().and_then(parse_date), a.notice_to.as_deref().and_then(parse_date)) {
-            (Some(f), Some(t)) => Some((f, t)),
-            _ => None,
-        },
-        last_return_reason: Some(a.return_reason.clone()).filter(|r| !r.is_empty()),
-    }
-}
-
-pub(super) fn update_of(f: &AssessmentFlow) -> store::FlowUpdate {
-    let dec = |d: Option<Decimal>| d.map(|v| format!("{v:.2}"));
-    store::FlowUpdate {
-        stage: f.stage.code().into(),
-        self_total: dec(f.self_total),
-        preliminary_total: dec(f.preliminary_total),
-        reviewed_total: dec(f.reviewed_total),
-        grade: f.grade.map(|g| g.code().into()),
-        notice_from: f.notice.map(|(a, _)| iso(a)),
-        notice_to: f.notice.map(|(_, b)| iso(b)),
-        return_reason: f.last_return_reason.clone().unwrap_or_default(),
-        sheet: None,
-    }
-}
-
-pub(super) fn to_sheet(rows: &[store::EntryRow]) -> Vec<SheetEntry> {
-    rows.iter()
-        .filter_map(|r| {
-            let input = match r.input_kind.as_str() {
-                "veto" => ItemInput::Veto(r.value == "true"),
-                "measured" => ItemInput::Measured(Decimal::from_str(&r.value).ok()?),
-                _ => ItemInput::Manual(Decimal::from_str(&r.value).ok()?),
-            };
-            Some(SheetEntry {
-                item: r.item.clone(),
-                input,
-                evidence: r.evidence.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
-                note: r.note.clone(),
-            })
-        })
-        .collect()
-}
-
-pub(super) fn to_rows(sheet: &[SheetEntry]) -> Vec<store::EntryRow> {
-    sheet
-        .iter()
-        .map(|e| {
-            let (kind, value) = match &e.input {
-                ItemInput::Veto(v) => ("veto", v.to_string()),
-                ItemInput::Measured(v) => ("measured", v.to_string()),
-                ItemInput::Manual(v) => ("manual", v.to_string()),
-            };
-            store::EntryRow {
-                item: e.item.clone(),
-                input_kind: kind.into(),
-                value,
-                evidence: e.evidence.join("\n"),
-                note: e.note.clone(),
-            }
-        })
-        .collect()
-}
-
-/// Reads a sheet from the form (`v.CODE`, `e.CODE`, `n.CODE`); automatic items take the
-/// measured value whatever the form says. Returns the entries and the fields that did not
-/// parse. A manual field left empty is left out (the domain reports it as not scored).
-pub(super) fn sheet_from_form(
-    standard: &Standard,
-    pairs: &[(String, String)],
-    measured: &HashMap<AutoSource, (Decimal, String)>,
-) -> (Vec<SheetEntry>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for (_, item) in standard.items() {
-        let v = field(pairs, &format!("v.{}", item.code));
-        let evidence: Vec<String> = field(pairs, &format!("e.{}", item.code))
-            .lines()
-            .map(|l| l.trim().chars().take(200).collect::<String>())
-            .filter(|l| !l.is_empty())
-            .take(20)
-            .collect();
-        let note: String = field(pairs, &format!("n.{}", item.code)).chars().take(300).collect();
-        let input = if item.kind == ItemKind::Veto {
-            ItemInput::Veto(v == "on" || v == "true" || v == "1")
-        } else if let Some(rule) = &item.auto {
-            ItemInput::Measured(measured.get(&rule.source).map(|m| m.0).unwrap_or_default())
-        } else if v.is_empty() {
-            continue;
-        } else {
-            match Decimal::from_str(&v) {
-                Ok(d) if d.scale() <= 2 => ItemInput::Manual(d),
-                _ => {
-                    errors.push(format!("“{}”的分值应为数字，最多两位小数", item.name));
-                    continue;
-                }
-            }
-        };
-        out.push(SheetEntry { item: item.code.clone(), input, evidence, note });
-    }
-    (out, errors)
-}
-
-/// A domain message that names item codes, with the names the users know.
-pub(super) fn named(standard: &Standard, msg: String) -> String {
-    let mut msg = msg;
-    for (_, i) in standard.items() {
-        msg = msg.replace(&format!(" {} ", i.code), &format!("“{}”", i.name));
-        msg = msg.replace(&i.code, &i.name);
-    }
-    msg
-}
-
-/// One input line of the form.
-pub struct ItemLine {
-    pub code: String,
-    pub name: String,
-    pub kind: &'static str,
-    pub max: String,
-    pub evidence_required: String,
-    pub auto: Option<String>,
-    pub veto: bool,
-    pub value: String,
-    pub checked: bool,
-    pub evidence: String,
-    pub note: String,
-}
-
-pub struct AspectLines {
-    pub name: String,
-    pub weight: String,
-    pub items: Vec<ItemLine>,
-}
-
-/// A scored sheet as shown.
-pub struct Breakdown {
-    pub level: &'static str,
-    pub aspects: Vec<(String, String, String, String, String)>,
-    pub items: Vec<(String, String, String, String, String)>,
-    pub total: String,
-    pub grade: &'static str,
-    pub vetoes: Vec<String>,
-    pub missing_evidence: Vec<String>,
-}
-
-pub(super) fn breakdown(level: &'static str, s: &SheetScore, standard: &Standard) -> Breakdown {
-    Breakdown {
-        level,
-        aspects: s
-            .aspects
-            .iter()
-            .map(|a| {
-                (
-                    a.name.clone(),
-                    format!("{}", a.weight),
-                    format!("{} / {}", a.base_points, a.base_max),
-                    format!("{}", a.bonus),
-                    format!("{}", a.contribution),
-                )
-            })
-            .collect(),
-        items: s
-            .all_items()
-            .map(|i| {
-                (
-                    i.name.clone(),
-                    i.kind.name().to_owned(),
-                    if i.kind == ItemKind::Veto {
-                        if i.vetoed { "触发".into() } else { "未触发".into() }
-                    } else {
-                        format!("{} / {}", i.points, i.max_points)
-                    },
-                    i.measured.map(|m| format!("平台取数 {m}")).unwrap_or_default(),
-                    i.note.clone(),
-                )
-            })
-            .collect(),
-        total: format!("{}", round_score(s.total)),
-        grade: s.grade.name(),
-        vetoes: s.vetoes.iter().map(|c| named(standard, c.clone())).collect(),
-        missing_evidence: s.missing_evidence().into_iter().map(|c| named(standard, c.to_owned())).collect(),
-    }
-}
-
-pub(super) fn lines(
-    standard: &Standard,
-    sheet: &[SheetEntry],
-    measured: &HashMap<AutoSource, (Decimal, String)>,
-) -> Vec<AspectLines> {
-    standard
-        .aspects
-        .iter()
-        .map(|a| AspectLines {
-            name: a.name.clone(),
-            weight: a.weight.to_string(),
-            items: a
-                .items
-                .iter()
-                .map(|i| {
-                    let e = sheet.iter().find(|e| e.item == i.code);
-                    let (value, checked) = match e.map(|e| &e.input) {
-                        Some(ItemInput::Manual(d)) => (d.to_string(), false),
-                        Some(ItemInput::Veto(v)) => (String::new(), *v),
-                        _ => (String::new(), false),
-                    };
-                    ItemLine {
-                        code: i.code.clone(),
-                        name: i.name.clone(),
-                        kind: match i.kind {
-                            ItemKind::Deduction => "扣分（填写扣除的分数）",
-                            ItemKind::Bonus => "加分（填写加分）",
-                            ItemKind::Scored => "评分（填写得分）",
-                            ItemKind::Veto => "一票否决",
-                        },
-                        max: i.max_points.to_string(),
-                        evidence_required: i.evidence.clone(),
-                        auto: i.auto.as_ref().map(|r| {
-                            let m = measured.get(&r.source);
-                            format!(
-                                "{}：{}（{}）",
-                                r.source.name(),
-                                m.map(|m| m.0.to_string()).unwrap_or_default(),
-                                m.map(|m| m.1.clone()).unwrap_or_default()
-                            )
-                        }),
-                        veto: i.kind == ItemKind::Veto,
-                        value,
-                        checked,
-                        evidence: e.map(|e| e.evidence.join("\n")).unwrap_or_default(),
-                        note: e.map(|e| e.note.clone()).unwrap_or_default(),
-                    }
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 pub struct HistoryLine {
@@ -359,10 +119,6 @@ struct GradingPage {
     can_designate: bool,
     can_revoke: bool,
     spot_checks: Vec<SpotLine>,
-}
-
-pub(super) fn grade_name(code: &str) -> &'static str {
-    Grade::from_code(code).map(Grade::name).unwrap_or("—")
 }
 
 pub(super) async fn render(
@@ -652,17 +408,7 @@ pub async fn act(
             };
             let reviewed = to_sheet(&store::entries(&st.db, a.id, "reviewed").await?);
             let score = score_sheet(&standard, &reviewed).map_err(|e| AppError::Internal(e.to_string()))?;
-            let held: Vec<HeldGrade> = store::history(&st.db, id)
-                .await?
-                .into_iter()
-                .filter_map(|g| {
-                    Some(HeldGrade {
-                        on: parse_date(&g.on_date)?,
-                        grade: Grade::from_code(&g.grade)?,
-                        four_strong: g.four_strong,
-                    })
-                })
-                .collect();
+            let held = held_grades(&store::history(&st.db, id).await?);
             final_grade = Some(store::FinalGrade::decide(&held, &score, &standard.bands, today));
             n
         }
@@ -696,148 +442,4 @@ pub(super) async fn audit(
     detail: &str,
 ) -> Result<(), AppError> {
     audit_trail::record(st, Actor::User(me), action, &format!("org:{org}"), audit_trail::SUCCESS, detail).await
-}
-
-/// A row of the overview: one branch in reach and its assessment of the year.
-pub struct OverviewRow {
-    pub id: i64,
-    pub name: String,
-    pub department: String,
-    pub stage: &'static str,
-    pub self_total: String,
-    pub preliminary_total: String,
-    pub reviewed_total: String,
-    /// The grade held now, with 四强 when designated.
-    pub held: String,
-}
-
-/// The department of a branch: its nearest 党委 or 党组 above (the 工委 when none).
-fn department(scope: &Scope, org_id: i64) -> String {
-    let mut cur = scope.all_orgs.iter().find(|o| o.id == org_id).and_then(|o| o.parent_id);
-    let mut last = String::new();
-    while let Some(p) = cur.and_then(|p| scope.all_orgs.iter().find(|o| o.id == p)) {
-        last = p.name.clone();
-        if matches!(
-            OrgKind::from_code(&p.kind),
-            Some(OrgKind::OrgansCommittee | OrgKind::DepartmentCommittee | OrgKind::LeadingGroup)
-        ) {
-            return p.name.clone();
-        }
-        cur = p.parent_id;
-    }
-    last
-}
-
-/// Per department and year: 示范, 达标, 未达标, of them 四强, total.
-type Stats = Vec<(String, i32, u32, u32, u32, u32, u32)>;
-
-async fn overview_data(st: &AppState, scope: &Scope, year: i32) -> Result<(Vec<OverviewRow>, Stats), AppError> {
-    let assessments = store::assessments_in_year(&st.db, year).await?;
-    let grades = store::all_grades(&st.db).await?;
-    let branches: Vec<&Org> = scope
-        .all_orgs
-        .iter()
-        .filter(|o| scope.orgs.contains(&o.id) && OrgKind::from_code(&o.kind).is_some_and(|k| k.is_branch()))
-        .collect();
-    let rows = branches
-        .iter()
-        .map(|o| {
-            let a = assessments.iter().find(|a| a.org_id == o.id && a.check_kind == CheckKind::Annual.code());
-            let held = grades
-                .iter()
-                .rev()
-                .find(|g| g.org_id == o.id)
-                .map(|g| format!("{}{}", grade_name(&g.grade), if g.four_strong { " · 四强" } else { "" }))
-                .unwrap_or_else(|| "—".into());
-            OverviewRow {
-                id: o.id,
-                name: o.name.clone(),
-                department: department(scope, o.id),
-                stage: a.and_then(|a| Stage::from_code(&a.stage)).map(Stage::name).unwrap_or("尚未开始"),
-                self_total: a.and_then(|a| a.self_total.clone()).unwrap_or_default(),
-                preliminary_total: a.and_then(|a| a.preliminary_total.clone()).unwrap_or_default(),
-                reviewed_total: a.and_then(|a| a.reviewed_total.clone()).unwrap_or_default(),
-                held,
-            }
-        })
-        .collect();
-    // The grade each branch ended each year with (the last row of the year wins).
-    let mut last: BTreeMap<(i64, i32), (Grade, bool)> = BTreeMap::new();
-    for g in grades.iter().filter(|g| branches.iter().any(|b| b.id == g.org_id)) {
-        if let Some(grade) = Grade::from_code(&g.grade) {
-            last.insert((g.org_id, g.year), (grade, g.four_strong));
-        }
-    }
-    // 四强 sits on top of a grade, so it is counted beside the bands, not as one.
-    let mut four_strong: BTreeMap<(String, i32), u32> = BTreeMap::new();
-    for ((org, y), _) in last.iter().filter(|(_, (_, fs))| *fs) {
-        *four_strong.entry((department(scope, *org), *y)).or_default() += 1;
-    }
-    let stats = grade_statistics(last.into_iter().map(|((org, y), (g, _))| (department(scope, org), y, g)))
-        .into_iter()
-        .rev()
-        .map(|((d, y), c)| {
-            let fs = four_strong.get(&(d.clone(), y)).copied().unwrap_or(0);
-            (d, y, c.model, c.standard, c.substandard, fs, c.total())
-        })
-        .collect();
-    Ok((rows, stats))
-}
-
-#[derive(Template)]
-#[template(path = "platform/eval/grading_overview.html")]
-struct OverviewPage {
-    title: &'static str,
-    page: Frame,
-    year: i32,
-    rows: Vec<OverviewRow>,
-    stats: Stats,
-    /// The 工委's own account: it is shown the links to the evaluation settings.
-    configure: bool,
-}
-
-/// `GET /platform/grading`: the branches in reach with this year's flow, and statistics.
-pub async fn overview(
-    State(st): State<AppState>,
-    me: CurrentUser,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
-    me.require(&[Role::Officer])?;
-    let year = year_or_now(q.year)?;
-    let scope = Scope::of(&st, &me).await?;
-    let (rows, stats) = overview_data(&st, &scope, year).await?;
-    let configure =
-        scope.root.and_then(|r| scope.all_orgs.iter().find(|o| o.id == r)).is_some_and(|o| o.parent_id.is_none());
-    let page = OverviewPage { title: "达标定级", page: Frame::for_user(&me), year, rows, stats, configure };
-    Ok(Html(page.render()?).into_response())
-}
-
-/// `GET /platform/grading.xlsx`: branches per grade per department and year.
-pub async fn overview_xlsx(
-    State(st): State<AppState>,
-    me: CurrentUser,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
-    me.require(&[Role::Officer])?;
-    let year = year_or_now(q.year)?;
-    let scope = Scope::of(&st, &me).await?;
-    let (_, stats) = overview_data(&st, &scope, year).await?;
-    let table: Vec<Vec<String>> = stats
-        .iter()
-        .map(|(d, y, m, s, u, f, t)| {
-            vec![d.clone(), y.to_string(), m.to_string(), s.to_string(), u.to_string(), f.to_string(), t.to_string()]
-        })
-        .collect();
-    let bytes =
-        download::sheet_bytes("达标定级统计", &["单位", "年度", "示范", "达标", "未达标", "其中四强", "合计"], &table)?;
-    audit_trail::record(
-        &st,
-        Actor::User(&me),
-        "grading.export",
-        "xlsx",
-        audit_trail::SUCCESS,
-        &format!("{} rows", table.len()),
-    )
-    .await?;
-    Ok(download::xlsx(bytes, "grading.xlsx", "达标定级统计.xlsx"))
 }

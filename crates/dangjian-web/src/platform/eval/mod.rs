@@ -1,5 +1,5 @@
-//! Evaluation pages: 达标定级 ([`grading`]) with its spot checks ([`spot_check`]) and the
-//! 四强 designation ([`four_strong`]), 党性积分 and the 量化评议指数 ([`points`]),
+//! Evaluation pages: 达标定级 ([`grading`], [`grading_sheet`], [`grading_overview`]) with its
+//! spot checks ([`spot_check`]) and the 四强 designation ([`four_strong`]), 党性积分 and the 量化评议指数 ([`points`]),
 //! 民主评议党员 ([`appraisal`]), and the 工委's pages that edit their configuration
 //! ([`settings_standard`], [`settings_points`]). The engines are `dangjian_domain::eval`;
 //! these handlers load records, ask the engines and store what they answer. Configuration
@@ -9,6 +9,8 @@
 mod appraisal;
 mod four_strong;
 mod grading;
+mod grading_overview;
+mod grading_sheet;
 pub(super) mod measure;
 pub(super) mod member_indexes;
 mod points;
@@ -63,8 +65,8 @@ pub const ACTIONS: &[&str] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/platform/grading", get(grading::overview))
-        .route("/platform/grading.xlsx", get(grading::overview_xlsx))
+        .route("/platform/grading", get(grading_overview::overview))
+        .route("/platform/grading.xlsx", get(grading_overview::overview_xlsx))
         .route("/platform/grading/standard", get(settings_standard::form).post(settings_standard::save))
         .route("/platform/points/catalogue", get(settings_points::catalogue_form).post(settings_points::catalogue_save))
         .route("/platform/points/index", get(settings_points::index_form).post(settings_points::index_save))

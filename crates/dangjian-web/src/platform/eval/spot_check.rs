@@ -1,11 +1,12 @@
 //! 抽查 (spot checks) of 达标定级: the 退出机制's other trigger besides the next annual
 //! assessment. A 机关党委 or 工委 officer above the branch opens a spot check for a year,
-//! scores the same standard sheet (records-driven items measured as in the annual flow)
-//! and concludes it at once (`grading::conclude_spot_check`: no self-assessment, no 公示).
-//! Concluding applies `FinalGrade::decide_check` against the grade the branch holds: a
-//! score below its band or a veto removes or lowers it with reasons and rectification
-//! items, shown on the branch's grading page; a spot check that confirms the grade leaves
-//! the grade history alone and is listed among the spot checks.
+//! scores the same standard sheet (records-driven items measured as in the annual flow),
+//! saving it as a draft over several visits if need be, and concludes it once
+//! (`grading::conclude_spot_check`: no self-assessment, no 公示). Concluding applies
+//! `FinalGrade::decide_check` against the grade the branch holds: a score below its band or
+//! a veto removes or lowers it with reasons and rectification items, shown on the branch's
+//! grading page; a spot check that confirms the grade leaves the grade history alone and
+//! is listed among the spot checks.
 
 use std::collections::HashMap;
 
@@ -17,8 +18,8 @@ use axum::{
 use dangjian_domain::{
     clock,
     eval::{
-        grading::{self as flow, CheckKind, Grade, HeldGrade, Stage},
-        standard::{SheetEntry, score_sheet},
+        grading::{self as flow, CheckKind, Stage},
+        standard::{ItemInput, SheetEntry, score_sheet},
     },
     roles::Role,
 };
@@ -27,30 +28,18 @@ use dangjian_store::{StoreError, grading as store, orgs::Org};
 use super::{
     super::{meetings::branch_in_scope, scope::Scope},
     current_standard, field,
-    grading::{
-        AspectLines, Breakdown, audit, breakdown, flow_of, grade_name, lines, named, sheet_from_form, to_rows,
+    grading::audit,
+    grading_sheet::{
+        AspectLines, Breakdown, breakdown, flow_of, grade_name, held_grades, lines, named, sheet_from_form, to_rows,
         to_sheet, update_of,
     },
-    measure, parse_date, standard_by_id, today, year_or_now,
+    measure, standard_by_id, today, year_or_now,
 };
 use crate::{
     AppError, AppState,
     admin::{accounts::form_pairs, current::CurrentUser, nav::Frame},
     platform::YearQuery,
 };
-
-/// The branch's grade history as the domain reads it, oldest first.
-pub(super) fn held_grades(rows: &[store::GradeRow]) -> Vec<HeldGrade> {
-    rows.iter()
-        .filter_map(|g| {
-            Some(HeldGrade {
-                on: parse_date(&g.on_date)?,
-                grade: Grade::from_code(&g.grade)?,
-                four_strong: g.four_strong,
-            })
-        })
-        .collect()
-}
 
 /// One spot check as listed on the branch's grading page.
 pub struct SpotLine {
@@ -106,6 +95,8 @@ struct SpotPage {
     outcome: String,
     can_open: bool,
     can_score: bool,
+    /// Items scored by hand in the sheet saved so far while the check is open (0 when none).
+    saved: usize,
     aspects: Vec<AspectLines>,
     breakdowns: Vec<Breakdown>,
     errors: Vec<String>,
@@ -141,7 +132,7 @@ async fn render(
     if !stored.is_empty()
         && let Ok(s) = score_sheet(&standard, &stored)
     {
-        breakdowns.push(breakdown("抽查评分", &s, &standard));
+        breakdowns.push(breakdown(if done { "抽查评分" } else { "暂存的抽查评分（未提交）" }, &s, &standard));
     }
     let history = store::history(&st.db, id).await?;
     let held = history
@@ -167,6 +158,7 @@ async fn render(
         outcome,
         can_open: a.is_none() && may_check(scope, id),
         can_score: a.is_some() && !done && may_check(scope, id),
+        saved: if done { 0 } else { stored.iter().filter(|e| matches!(e.input, ItemInput::Manual(_))).count() },
         aspects: lines(&standard, &draft.unwrap_or(stored), &measured),
         breakdowns,
         errors,
@@ -188,7 +180,8 @@ pub async fn page(
     render(&st, &me, &scope, &org, year, None, vec![]).await
 }
 
-/// `POST /platform/orgs/{id}/spot-check/{action}`: `open` or `conclude`.
+/// `POST /platform/orgs/{id}/spot-check/{action}`: `open`, `save` (the sheet so far, kept
+/// as a draft while the team goes on over several visits) or `conclude`.
 pub async fn act(
     State(st): State<AppState>,
     me: CurrentUser,
@@ -198,7 +191,7 @@ pub async fn act(
     me.require(&[Role::Officer])?;
     let scope = Scope::of(&st, &me).await?;
     let org = branch_in_scope(&scope, id)?.clone();
-    if !matches!(action.as_str(), "open" | "conclude") {
+    if !matches!(action.as_str(), "open" | "save" | "conclude") {
         return Err(AppError::NotFound);
     }
     if !may_check(&scope, id) {
@@ -225,6 +218,16 @@ pub async fn act(
     let (sheet, parse_errors) = sheet_from_form(&standard, &pairs, &measured);
     if !parse_errors.is_empty() {
         return render(&st, &me, &scope, &org, year, Some(sheet), parse_errors).await;
+    }
+    if action == "save" {
+        // A partial sheet is fine here; the domain checks it whole on `conclude`.
+        match store::save_spot_check_draft(&st.db, a.id, &to_rows(&sheet), now).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(m)) => return render(&st, &me, &scope, &org, year, None, vec![m]).await,
+            Err(e) => return Err(e.into()),
+        }
+        audit(&st, &me, "grading.spot_save", id, &format!("#{} {} items", a.id, sheet.len())).await?;
+        return Ok(back);
     }
     let score = match score_sheet(&standard, &sheet) {
         Ok(s) => s,

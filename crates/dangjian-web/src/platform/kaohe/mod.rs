@@ -9,8 +9,10 @@
 
 mod ballot;
 mod daily;
+mod list;
 mod results;
 mod schemes;
+mod tokens;
 
 use std::collections::BTreeMap;
 
@@ -27,7 +29,7 @@ use crate::{AppError, AppState, admin::current::CurrentUser};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/platform/kaohe", get(schemes::list).post(schemes::create))
+        .route("/platform/kaohe", get(list::list).post(list::create))
         .route("/platform/kaohe/{id}", get(schemes::page))
         .route("/platform/kaohe/{id}/{action}", axum::routing::post(schemes::act))
         .route("/platform/kaohe/{id}/ballot", get(ballot::internal_form).post(ballot::internal_submit))

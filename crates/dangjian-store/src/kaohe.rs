@@ -7,7 +7,8 @@
 //! no time, no sequence number — and every read orders ballots by that random key. The
 //! only trace of a vote is the `voted` flag on the assignment (or `used` on the token),
 //! set in the same transaction that inserts the ballot, so turnout is exact and nothing
-//! joins a ballot back to the person who cast it. Tokens are stored as SHA-256 hashes: the
+//! joins a ballot back to the person who cast it (on PostgreSQL the vote also rewrites its
+//! group's flags and ballots, so no transaction id pairs them: `restamp_group`). Tokens are stored as SHA-256 hashes: the
 //! link is shown once, when it is made, and the database alone cannot vote.
 
 use std::collections::BTreeMap;
@@ -369,6 +370,43 @@ pub fn decode_marks(s: &str) -> Option<Vec<BallotLine>> {
         .collect()
 }
 
+/// PostgreSQL only: rewrites, inside the vote's transaction, every flag row and every ballot
+/// of the voter's group, so that all of them carry this transaction's id (`xmin`) and the
+/// ballots lie in key order on disk. Without it the voter's `voted` (or `used`) row and the
+/// new ballot would be the only two rows sharing an `xmin`, and a plain `SELECT xmin` by
+/// anyone who can read both tables would pair a rater with their marks. The cost is one
+/// rewrite of the group per vote (a group holds hundreds to a few thousand raters). SQLite
+/// has no such column, and its ballot table is `WITHOUT ROWID`.
+macro_rules! restamp_group {
+    ($conn:ident, $scheme:expr, $group:expr, $voter:expr) => {{
+        let flags = match $voter {
+            Voter::Account(_) => "UPDATE kaohe_raters SET voted = voted WHERE scheme_id = $1 AND group_code = $2",
+            Voter::Token(_) => "UPDATE kaohe_tokens SET used = used WHERE scheme_id = $1 AND group_code = $2",
+        };
+        sqlx::query(flags).bind($scheme).bind($group).execute(&mut *$conn).await?;
+        let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+            "SELECT id, familiarity, marks FROM kaohe_ballots WHERE scheme_id = $1 AND group_code = $2 ORDER BY id",
+        )
+        .bind($scheme)
+        .bind($group)
+        .fetch_all(&mut *$conn)
+        .await?;
+        sqlx::query("DELETE FROM kaohe_ballots WHERE scheme_id = $1 AND group_code = $2")
+            .bind($scheme)
+            .bind($group)
+            .execute(&mut *$conn)
+            .await?;
+        for chunk in rows.chunks(1000) {
+            let mut qb =
+                sqlx::QueryBuilder::new("INSERT INTO kaohe_ballots (id, scheme_id, group_code, familiarity, marks) ");
+            qb.push_values(chunk, |mut b, (id, familiarity, marks)| {
+                b.push_bind(id).push_bind($scheme).push_bind($group).push_bind(familiarity).push_bind(marks);
+            });
+            qb.build().execute(&mut *$conn).await?;
+        }
+    }};
+}
+
 /// Casts a ballot: marks the assignment or token as used and inserts the ballot in one
 /// transaction, only while the scheme is open. A second vote (or a used token) is a
 /// `Conflict`; an unknown voter or a scheme not open is `NotFound`.
@@ -386,6 +424,7 @@ pub async fn cast(db: &Db, scheme_id: i64, voter: Voter<'_>, ballot: &StoredBall
             token_hash(t),
         ),
     };
+    let restamp = db.backend() == crate::Backend::Postgres;
     write_tx!(db, |conn| {
         let marked = match voter {
             Voter::Account(u) => sqlx::query(sql).bind(scheme_id).bind(u),
@@ -408,6 +447,9 @@ pub async fn cast(db: &Db, scheme_id: i64, voter: Voter<'_>, ballot: &StoredBall
         .bind(&ballot.marks)
         .execute(&mut *conn)
         .await?;
+        if restamp {
+            restamp_group!(conn, scheme_id, &ballot.group_code, voter);
+        }
         Ok::<_, StoreError>(())
     })
 }

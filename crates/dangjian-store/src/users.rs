@@ -45,6 +45,8 @@ pub struct NewUser<'a> {
     pub channels: &'a [i64],
     /// For an officer: the organisation (and subtree) they work in.
     pub org_id: Option<i64>,
+    /// For a member: their member record (one account per member; a second is a `Conflict`).
+    pub member_id: Option<i64>,
 }
 
 const USER_COLS: &str = "SELECT id, username, display_name, password_hash, password_changed_at, must_change_password, \
@@ -53,9 +55,19 @@ const USER_COLS: &str = "SELECT id, username, display_name, password_hash, passw
 /// Creates an account with its roles; a taken username is a `Conflict`.
 pub async fn create(db: &Db, u: &NewUser<'_>, now: i64) -> Result<i64> {
     write_tx!(db, |conn| {
+        if let Some(m) = u.member_id {
+            let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE member_id = $1")
+                .bind(m)
+                .fetch_one(&mut *conn)
+                .await?;
+            if taken > 0 {
+                return Err(StoreError::Conflict("该党员已有账号".into()));
+            }
+        }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, password_changed_at, must_change_password, \
-             source_unit, review_level, created_at, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             source_unit, review_level, created_at, org_id, member_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -66,6 +78,7 @@ pub async fn create(db: &Db, u: &NewUser<'_>, now: i64) -> Result<i64> {
         .bind(u.review_level)
         .bind(now)
         .bind(u.org_id)
+        .bind(u.member_id)
         .fetch_one(&mut *conn)
         .await?;
         for r in u.roles {

@@ -19,6 +19,7 @@ fn user<'a>(name: &'a str, roles: &'a [&'a str]) -> NewUser<'a> {
         review_level: 0,
         channels: &[],
         org_id: None,
+        member_id: None,
     }
 }
 

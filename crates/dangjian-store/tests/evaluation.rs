@@ -101,6 +101,7 @@ async fn ledger_counts_each_event_once_and_reverses_once() {
                 review_level: 0,
                 channels: &[],
                 org_id: None,
+                member_id: None,
             },
             T,
         )

@@ -53,6 +53,7 @@ async fn rater(db: &Db, name: &str) -> i64 {
         review_level: 0,
         channels: &[],
         org_id: None,
+        member_id: None,
     };
     users::create(db, &u, T).await.unwrap()
 }

@@ -110,6 +110,7 @@ async fn review_approval_and_scheduled_jobs_write_the_outbox() {
                 review_level: 0,
                 channels: &[],
                 org_id: None,
+                member_id: None,
             },
             T,
         )

@@ -30,6 +30,7 @@ async fn setup(t: &TestDb) -> (i64, i64) {
             review_level: 0,
             channels: &[],
             org_id: None,
+            member_id: None,
         },
         T,
     )

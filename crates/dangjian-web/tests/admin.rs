@@ -33,6 +33,7 @@ async fn first_sign_in_forces_a_password_change() {
                 review_level: 0,
                 channels: &[],
                 org_id: None,
+                member_id: None,
             },
             clock::now_micros(),
         )
@@ -537,6 +538,7 @@ async fn an_expired_password_must_be_changed_and_tls_cookies_are_secure() {
             review_level: 0,
             channels: &[],
             org_id: None,
+            member_id: None,
         },
         clock::now_micros(),
     )

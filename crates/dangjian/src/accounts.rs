@@ -33,6 +33,7 @@ pub async fn bootstrap_admin(db: &Db) -> anyhow::Result<()> {
         review_level: 0,
         channels: &[],
         org_id: None,
+        member_id: None,
     };
     match users::create(db, &new, clock::now_micros()).await {
         Ok(_) => {}
@@ -133,12 +134,12 @@ pub async fn admin_create(db: &Db, args: &crate::cli::AdminCreateArgs) -> anyhow
         review_level: 0,
         channels: &[],
         org_id: args.org,
+        member_id: args.member,
     };
     match users::create(db, &new, clock::now_micros()).await {
-        Ok(id) => {
-            if args.member.is_some() {
-                users::set_platform_binding(db, id, args.org, args.member).await?;
-            }
+        Ok(_) => {}
+        Err(StoreError::Conflict(m)) if m.contains("党员") => {
+            bail!("{m} (member {:?} already has an account)", args.member)
         }
         Err(StoreError::Conflict(_)) => bail!("用户名 {name} 已存在 (username taken)"),
         Err(e) => return Err(e.into()),
@@ -169,6 +170,7 @@ pub async fn demo_officer(db: &Db) -> anyhow::Result<()> {
         review_level: 0,
         channels: &[],
         org_id: Some(root.id),
+        member_id: None,
     };
     users::create(db, &new, clock::now_micros()).await?;
     audit_cli(db, "user.create", "gongwei", "demo officer").await?;

@@ -111,6 +111,7 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
     let mut review_level = 0i32;
     let mut source_unit = String::new();
     let mut org_id: Option<i64> = None;
+    let mut member_field = String::new();
     for (k, v) in form_pairs(&body) {
         match k.as_str() {
             "username" => username = v.trim().to_owned(),
@@ -122,6 +123,7 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
             }
             "source_unit" => source_unit = v.trim().chars().take(100).collect(),
             "org_id" if !v.is_empty() => org_id = Some(v.parse().map_err(|_| AppError::BadRequest)?),
+            "member" => member_field = v.trim().chars().take(64).collect(),
             _ => {}
         }
     }
@@ -129,6 +131,13 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
         Ok(r) => r,
         Err(msg) => return render(&st, &me, Frame::for_user(&me), msg, (username, display)).await,
     };
+    let member_id = match bound_member(&st, &roles, org_id, &member_field).await? {
+        Ok(m) => m,
+        Err(msg) => return render(&st, &me, Frame::for_user(&me), msg, (username, display)).await,
+    };
+    // A member's account reaches the platform through its member record; the organisation
+    // chosen only found that record. Officers keep theirs: it is the reach of their work.
+    let org_id = if roles.contains(&Role::Officer) { org_id } else { org_id.filter(|_| member_id.is_none()) };
     let password = passwords::random_password();
     let hash = passwords::hash(password.clone()).await?;
     let codes: Vec<&str> = roles.iter().map(|r| r.code()).collect();
@@ -142,6 +151,7 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
         review_level,
         channels: &channel_ids,
         org_id,
+        member_id,
     };
     if roles.contains(&Role::Reviewer) && review_level == 0 {
         return render(&st, &me, Frame::for_user(&me), "审核员须选择审核级别".into(), (username, display)).await;
@@ -160,9 +170,13 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
     }
     match users::create(&st.db, &new, clock::now_micros()).await {
         Ok(_) => {}
-        Err(StoreError::Conflict(_)) => {
-            return render(&st, &me, Frame::for_user(&me), format!("用户名“{username}”已存在"), (username, display))
-                .await;
+        Err(StoreError::Conflict(m)) => {
+            let msg = if m.contains("党员") {
+                format!("“{member_field}”{m}，无需重复开通")
+            } else {
+                format!("用户名“{username}”已存在")
+            };
+            return render(&st, &me, Frame::for_user(&me), msg, (username, display)).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -170,6 +184,47 @@ pub async fn create(State(st): State<AppState>, me: CurrentUser, RawForm(body): 
         .await?;
     let flash = format!("账号“{username}”已创建，初始密码：{password}（只显示这一次，请当面或通过安全渠道交给本人）");
     render(&st, &me, Frame::for_user(&me).with_flash(flash), String::new(), Default::default()).await
+}
+
+/// The member record a new account is for: named in the form as it appears in the chosen
+/// organisation (or as `#id` when two members there share a name). A member account must
+/// name one, since without it the platform has nothing to show the member; other accounts
+/// must not. `Ok(Err(message))` is shown on the form.
+async fn bound_member(
+    st: &AppState,
+    roles: &[Role],
+    org_id: Option<i64>,
+    field: &str,
+) -> Result<Result<Option<i64>, String>, AppError> {
+    let is_member = roles.contains(&Role::Member);
+    if field.is_empty() {
+        return Ok(if is_member {
+            Err("党员账号须填写关联的党员姓名，并选择其所在党组织".into())
+        } else {
+            Ok(None)
+        });
+    }
+    if !is_member {
+        return Ok(Err("只有“党员”角色的账号可以关联党员信息".into()));
+    }
+    let Some(org) = org_id else { return Ok(Err("请选择该党员所在的党组织".into())) };
+    let in_org = dangjian_store::members::in_orgs(&st.db, &[org]).await?;
+    if let Some(id) = field.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+        return Ok(match in_org.iter().any(|m| m.id == id) {
+            true => Ok(Some(id)),
+            false => Err(format!("所选党组织中没有编号为 {id} 的党员")),
+        });
+    }
+    let named: Vec<i64> = in_org.iter().filter(|m| m.name == field).map(|m| m.id).collect();
+    Ok(match named.as_slice() {
+        [id] => Ok(Some(*id)),
+        [] => Err(format!("所选党组织中没有名为“{field}”的党员（须与党员名册中的姓名一致）")),
+        many => Err(format!(
+            "所选党组织中有 {} 名党员名为“{field}”，请改填党员编号（{}）",
+            many.len(),
+            many.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join("、")
+        )),
+    })
 }
 
 /// `application/x-www-form-urlencoded` pairs, keeping repeated keys.

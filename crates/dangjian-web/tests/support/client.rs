@@ -105,6 +105,7 @@ pub async fn account(app: &App, name: &str, roles: &[&str], channels: &[i64], re
             review_level,
             channels,
             org_id: None,
+            member_id: None,
         },
         clock::now_micros(),
     )

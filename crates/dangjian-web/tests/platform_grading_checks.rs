@@ -271,3 +271,42 @@ async fn a_spot_check_is_saved_over_several_visits_and_concluded_once() {
         assert_eq!(audited(db, "grading.spot_save").await.len(), 1, "{l}");
     }
 }
+
+#[tokio::test]
+async fn the_overview_is_read_one_department_or_one_stage_at_a_time() {
+    for app in apps().await {
+        let l = app.label();
+        let t = setup(&app).await;
+        let db = app.db();
+        let y = this_year();
+        // A second department with one branch, graded already.
+        let o = |parent, kind: &str, name: &str| dangjian_store::orgs::NewOrg {
+            parent_id: Some(parent),
+            kind: kind.into(),
+            name: name.into(),
+            ..Default::default()
+        };
+        let dept =
+            dangjian_store::orgs::insert(db, &o(t.root, "organs_committee", "市教育局机关党委"), 0).await.unwrap();
+        let c = dangjian_store::orgs::insert(db, &o(dept, "branch", "教研党支部"), 0).await.unwrap();
+        hold(db, c, y, "standard", false).await;
+        let mut gw = signed_in(&app, "gongwei").await;
+        let all = gw.get(&format!("/platform/grading?year={y}")).await;
+        assert!(all.body.contains("共 3 个党支部"), "{l}");
+        assert!(all.body.contains("尚未开始 3</a>"), "{l}: the stage counts");
+        assert!(all.body.contains(r#"<option value="市教育局机关党委">"#), "{l}: departments offered");
+
+        let one = gw.get(&format!("/platform/grading?year={y}&dept={}", urlenc("市教育局机关党委"))).await;
+        assert!(one.body.contains("教研党支部") && !one.body.contains("第一党支部"), "{l}");
+        assert!(one.body.contains("市教育局机关党委 1 个"), "{l}");
+        let none = gw.get(&format!("/platform/grading?year={y}&stage={}", urlenc("已定级"))).await;
+        assert!(none.body.contains("没有符合条件的党支部"), "{l}");
+        let waiting = gw.get(&format!("/platform/grading?year={y}&stage={}", urlenc("尚未开始"))).await;
+        for name in ["第一党支部", "第二党支部", "教研党支部"] {
+            assert!(waiting.body.contains(name), "{l}: {name}");
+        }
+        // The statistics below still count every department.
+        let stats = none.between("<table class=\"grid stats stack\">", "</table>");
+        assert!(stats.contains("市教育局机关党委"), "{l}: {stats}");
+    }
+}

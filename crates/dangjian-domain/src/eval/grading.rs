@@ -127,10 +127,12 @@ impl Stage {
         }
     }
 
+    /// Every stage in flow order.
+    pub const ALL: [Stage; 6] =
+        [Stage::Draft, Stage::SelfAssessed, Stage::Preliminary, Stage::Reviewed, Stage::Notice, Stage::Final];
+
     pub fn from_code(code: &str) -> Option<Stage> {
-        [Stage::Draft, Stage::SelfAssessed, Stage::Preliminary, Stage::Reviewed, Stage::Notice, Stage::Final]
-            .into_iter()
-            .find(|s| s.code() == code)
+        Stage::ALL.into_iter().find(|s| s.code() == code)
     }
 
     pub fn name(self) -> &'static str {

@@ -117,6 +117,24 @@ async fn overview_data(st: &AppState, scope: &Scope, year: i32) -> Result<(Vec<O
     Ok((rows, stats))
 }
 
+/// The overview's filters: a long list of branches (a 工委 has hundreds) is read one
+/// department or one stage at a time, on a phone above all.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct OverviewQuery {
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub dept: String,
+    #[serde(default)]
+    pub stage: String,
+}
+
+/// How many branches of the list are at each stage, in flow order: (stage, count).
+fn stage_counts(rows: &[OverviewRow]) -> Vec<(&'static str, usize)> {
+    let mut names: Vec<&'static str> = vec!["尚未开始"];
+    names.extend(Stage::ALL.iter().map(|s| s.name()));
+    names.into_iter().map(|n| (n, rows.iter().filter(|r| r.stage == n).count())).filter(|(_, c)| *c > 0).collect()
+}
+
 #[derive(Template)]
 #[template(path = "platform/eval/grading_overview.html")]
 struct OverviewPage {
@@ -124,6 +142,14 @@ struct OverviewPage {
     page: Frame,
     year: i32,
     rows: Vec<OverviewRow>,
+    /// Branches in reach before the filters.
+    total: usize,
+    /// Branches of the chosen department (all when none is chosen).
+    in_dept: usize,
+    departments: Vec<String>,
+    stages: Vec<(&'static str, usize)>,
+    dept: String,
+    stage: String,
     stats: Stats,
     /// The 工委's own account: it is shown the links to the evaluation settings.
     configure: bool,
@@ -133,15 +159,36 @@ struct OverviewPage {
 pub async fn overview(
     State(st): State<AppState>,
     me: CurrentUser,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<OverviewQuery>,
 ) -> Result<Response, AppError> {
     me.require(&[Role::Officer])?;
     let year = year_or_now(q.year)?;
     let scope = Scope::of(&st, &me).await?;
-    let (rows, stats) = overview_data(&st, &scope, year).await?;
+    let (all, stats) = overview_data(&st, &scope, year).await?;
     let configure =
         scope.root.and_then(|r| scope.all_orgs.iter().find(|o| o.id == r)).is_some_and(|o| o.parent_id.is_none());
-    let page = OverviewPage { title: "达标定级", page: Frame::for_user(&me), year, rows, stats, configure };
+    let mut departments: Vec<String> = all.iter().map(|r| r.department.clone()).collect();
+    departments.sort();
+    departments.dedup();
+    let total = all.len();
+    let in_dept: Vec<OverviewRow> = all.into_iter().filter(|r| q.dept.is_empty() || r.department == q.dept).collect();
+    let stages = stage_counts(&in_dept);
+    let in_dept_count = in_dept.len();
+    let rows = in_dept.into_iter().filter(|r| q.stage.is_empty() || r.stage == q.stage).collect();
+    let page = OverviewPage {
+        title: "达标定级",
+        page: Frame::for_user(&me),
+        year,
+        rows,
+        total,
+        in_dept: in_dept_count,
+        departments,
+        stages,
+        dept: q.dept,
+        stage: q.stage,
+        stats,
+        configure,
+    };
     Ok(Html(page.render()?).into_response())
 }
 

@@ -379,3 +379,30 @@ async fn questions_are_read_from_an_excel_sheet_for_review() {
         assert_eq!(count(&app, "SELECT COUNT(*) FROM quizzes").await, 0, "{l}");
     }
 }
+
+#[tokio::test]
+async fn the_branch_sync_catches_up_an_attempt_whose_points_were_lost() {
+    for app in apps().await {
+        let l = app.label();
+        let t = tree(&app).await;
+        accounts(&app, &t).await;
+        let mut sec = signed_in(&app, "sec_a").await;
+        let id = published(&mut sec, l, "补记积分测试", t.branch_a).await;
+        // The attempt is stored but the server stopped before granting its points.
+        let zhang = t.a_members[0];
+        let now = dangjian_domain::clock::now_micros();
+        dangjian_store::quizzes::submit(app.db(), id, zhang, &[vec![0], vec![0, 1, 2], vec![0]], 40, 40, now)
+            .await
+            .unwrap();
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM points_ledger").await, 0, "{l}");
+        let url = format!("/platform/orgs/{}/points/sync", t.branch_a);
+        let y = today().year();
+        let r = sec.post(&url, &format!("year={y}")).await;
+        assert!(r.body.contains("新增 1 条"), "{l}: {}", r.status);
+        let r = sec.post(&url, &format!("year={y}")).await;
+        assert!(r.body.contains("新增 0 条"), "{l}: the attempt counts once");
+        let mut zs = signed_in(&app, "zhangsan").await;
+        let me = zs.get("/platform/me/points").await;
+        assert!(me.body.contains("补记积分测试") && me.body.contains(">5.00</strong>"), "{l}: {}", me.body);
+    }
+}

@@ -11,7 +11,7 @@ use dangjian_domain::{
     eval::points::{LedgerEntry, PointEvent, grant},
     month::YearMonth,
 };
-use dangjian_store::{dues, meetings, members, points as pstore};
+use dangjian_store::{dues, meetings, members, points as pstore, quizzes};
 use rust_decimal::Decimal;
 use time::Date;
 
@@ -66,8 +66,8 @@ pub async fn record_event(
     Ok(written)
 }
 
-/// An automatic event: (date, member, action, key, note).
-type AutoEvent = (Date, i64, &'static str, String, String);
+/// An automatic event: (date, member, action, key, note, quantity).
+type AutoEvent = (Date, i64, &'static str, String, String, Decimal);
 
 /// The events of one recorded meeting for the members in `ids`: attendance earns, an
 /// absence without a reason costs, an absence with a reason is neither.
@@ -79,9 +79,11 @@ async fn meeting_events(st: &AppState, m: &meetings::Meeting, ids: &[i64]) -> Re
             continue;
         }
         if present {
-            events.push((on, member, "org_life_attendance", format!("meeting:{}:{member}", m.id), m.topic.clone()));
+            let key = format!("meeting:{}:{member}", m.id);
+            events.push((on, member, "org_life_attendance", key, m.topic.clone(), Decimal::ONE));
         } else if reason.trim().is_empty() {
-            events.push((on, member, "org_life_absence", format!("absent:{}:{member}", m.id), m.topic.clone()));
+            let key = format!("absent:{}:{member}", m.id);
+            events.push((on, member, "org_life_absence", key, m.topic.clone(), Decimal::ONE));
         }
     }
     Ok(events)
@@ -91,16 +93,36 @@ async fn meeting_events(st: &AppState, m: &meetings::Meeting, ids: &[i64]) -> Re
 fn dues_event(member: i64, month: &str, paid_on: &str) -> Option<AutoEvent> {
     let (Ok(ym), Some(paid)) = (month.parse::<YearMonth>(), parse_date(paid_on)) else { return None };
     let action = if YearMonth::of(paid) <= ym { "dues_on_time" } else { "dues_late" };
-    Some((paid, member, action, format!("dues:{member}:{month}"), format!("{month} 党费")))
+    Some((paid, member, action, format!("dues:{member}:{month}"), format!("{month} 党费"), Decimal::ONE))
+}
+
+/// The scored 知识测试 attempts of the year: the same event as the one granted when the
+/// member submitted (key `quiz:{quiz}:{member}`, quantity the share of full marks), so the
+/// sync catches up an attempt whose grant was lost (the attempt and its points are written
+/// one after the other) and never counts one twice.
+async fn quiz_events(st: &AppState, ids: &[i64], year: i32) -> Result<Vec<AutoEvent>, AppError> {
+    let mut events = Vec::new();
+    for member in ids {
+        for quiz in quizzes::attempted_by(&st.db, *member).await? {
+            let Some(a) = quizzes::attempt(&st.db, quiz, *member).await? else { continue };
+            let on = clock::from_micros(a.submitted_at).date();
+            if on.year() != year || a.score <= 0 || a.max_score <= 0 {
+                continue;
+            }
+            let share = (Decimal::from(a.score) / Decimal::from(a.max_score)).round_dp(4);
+            let title = quizzes::get(&st.db, quiz).await?.title;
+            events.push((on, *member, "quiz", format!("quiz:{quiz}:{member}"), title, share));
+        }
+    }
+    Ok(events)
 }
 
 /// Grants the events in date order; returns how many new lines were written.
 async fn grant_all(st: &AppState, mut events: Vec<AutoEvent>) -> Result<usize, AppError> {
     events.sort();
     let mut written = 0;
-    for (on, member, action, key, note) in events {
-        let event =
-            PointEvent { member, on, action: action.to_owned(), quantity: Decimal::ONE, approved_application: false };
+    for (on, member, action, key, note, quantity) in events {
+        let event = PointEvent { member, on, action: action.to_owned(), quantity, approved_application: false };
         // A rule removed from the catalogue simply earns nothing.
         if let Ok(Some(_)) = record_event(st, &event, &note, Some(key), None).await? {
             written += 1;
@@ -124,6 +146,7 @@ pub async fn sync_branch_points(st: &AppState, org_id: i64, year: i32) -> Result
             events.extend(dues_event(member, &month, &paid_on));
         }
     }
+    events.extend(quiz_events(st, &ids, year).await?);
     grant_all(st, events).await
 }
 

@@ -17,9 +17,7 @@ use support::{
     Browser, Result, Server, assert_no_horizontal_overflow, drive, find, first_integer, js_f64, screenshot,
     screenshot_dir, set_viewport, wait_js, wait_path_change,
 };
-
-const DESKTOP: (u32, u32) = (1280, 900);
-const PHONE: (u32, u32) = (390, 844);
+use support::{DESKTOP, PHONE};
 
 /// The channel bar of the portal, in order: (label, path).
 const CHANNELS: [(&str, &str); 10] = [

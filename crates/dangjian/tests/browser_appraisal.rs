@@ -27,9 +27,8 @@ use support::backend::{click_and_load, expect_path, fill, page_messages, sign_in
 use support::{
     Browser, Result, Server, assert_no_horizontal_overflow, drive, find, screenshot, screenshot_dir, set_viewport,
 };
+use support::{DESKTOP, PHONE};
 
-const DESKTOP: (u32, u32) = (1280, 900);
-const PHONE: (u32, u32) = (390, 844);
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(480);
 const PASSWORD: &str = "Pingyi#2026ok";
 const SECRETARY: &str = "pingyi_sec";

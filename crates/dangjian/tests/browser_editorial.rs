@@ -15,6 +15,7 @@ mod support;
 use support::backend::{
     NAV_TIMEOUT, NEW_PASSWORD, click_and_load, expect_path, fill, first_sign_in, page_messages, sign_in,
 };
+use support::{DESKTOP, PHONE, one_time_password};
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -25,9 +26,6 @@ use support::{
     Browser, Result, Server, assert_no_horizontal_overflow, drive, find, screenshot, screenshot_dir, set_viewport,
     wait_js,
 };
-
-const DESKTOP: (u32, u32) = (1280, 900);
-const PHONE: (u32, u32) = (390, 844);
 
 /// Upper bound for the whole scenario; every WebDriver call has its own shorter timeout,
 /// this only turns an unforeseen hang into a failure that still cleans up.
@@ -51,7 +49,7 @@ async fn editor_writes_three_reviewers_approve_it_appears_on_the_portal() {
     // Both guards stop their processes on drop, so a panic during setup leaks nothing.
     eprintln!("step 1 start dangjian serve --demo and read the one-time password");
     let server = Server::start(env!("CARGO_BIN_EXE_dangjian"), root.path());
-    let admin_password = one_time_password(&server);
+    let admin_password = one_time_password(&server, "账号 admin");
     let browser = Browser::start(root.path()).await;
 
     let base = server.base.clone();
@@ -59,23 +57,6 @@ async fn editor_writes_three_reviewers_approve_it_appears_on_the_portal() {
         scenario(&c, &base, &admin_password, &image).await
     })
     .await;
-}
-
-/// The password the first start printed on stdout (`…一次性密码：<password>`).
-fn one_time_password(server: &Server) -> String {
-    const MARK: &str = "一次性密码：";
-    // The server prints it before it starts answering, but allow for a slow flush.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let out = server.output();
-        if let Some(line) = out.lines().find(|l| l.contains(MARK) && l.contains("账号 admin")) {
-            let pw = line.split(MARK).nth(1).unwrap_or_default().trim();
-            assert!(!pw.is_empty(), "the one-time password line is empty: {line:?}");
-            return pw.to_string();
-        }
-        assert!(Instant::now() < deadline, "the server printed no line with {MARK}; output:\n{out}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 async fn scenario(c: &Client, base: &str, admin_password: &str, image: &Path) -> Result<()> {

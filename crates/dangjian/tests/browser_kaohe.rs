@@ -13,7 +13,7 @@
 #[allow(dead_code)] // shared with the other browser tests; not every helper is used here
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -23,9 +23,8 @@ use support::{
     Browser, Result, Server, assert_no_horizontal_overflow, drive, emulate_media, find, screenshot, screenshot_dir,
     set_viewport,
 };
+use support::{DESKTOP, PHONE, one_time_password};
 
-const DESKTOP: (u32, u32) = (1280, 900);
-const PHONE: (u32, u32) = (390, 844);
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(480);
 
 /// A demo branch; the scheme of the test rates it alone.
@@ -36,27 +35,12 @@ fn step(s: &str) {
     eprintln!("[browser_kaohe] {s}");
 }
 
-/// The one-time password printed for `gongwei`.
-fn gongwei_password(server: &Server) -> String {
-    const MARK: &str = "一次性密码：";
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let out = server.output();
-        if let Some(line) = out.lines().find(|l| l.contains(MARK) && l.contains("gongwei，一次性密码：")) {
-            let rest = line.split(MARK).nth(1).unwrap_or_default();
-            return rest.split('（').next().unwrap_or_default().trim().to_string();
-        }
-        assert!(Instant::now() < deadline, "no one-time password for gongwei; output:\n{out}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rater_fills_a_ballot_on_a_phone_and_the_committee_reads_the_results() {
     let root = tempfile::Builder::new().prefix("dangjian-kaohe-").tempdir().expect("temp dir");
     step("0 start dangjian serve --demo");
     let server = Server::start(env!("CARGO_BIN_EXE_dangjian"), root.path());
-    let password = gongwei_password(&server);
+    let password = one_time_password(&server, "gongwei，一次性密码：");
     let browser = Browser::start(root.path()).await;
     let base = server.base.clone();
     drive(browser, "kaohe", SCENARIO_TIMEOUT, move |c| async move { scenario(&c, &base, &password).await }).await;

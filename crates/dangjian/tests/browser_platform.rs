@@ -14,9 +14,10 @@
 mod support;
 
 use support::backend::{click_and_load, expect_path, fill, first_sign_in, page_messages};
+use support::{DESKTOP, PHONE, one_time_password};
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
@@ -24,9 +25,6 @@ use serde_json::{Value, json};
 use support::{
     Browser, Result, Server, assert_no_horizontal_overflow, drive, find, here, screenshot, screenshot_dir, set_viewport,
 };
-
-const DESKTOP: (u32, u32) = (1280, 900);
-const PHONE: (u32, u32) = (390, 844);
 
 /// Upper bound for the whole scenario; every WebDriver call has its own shorter timeout,
 /// this only turns an unforeseen hang into a failure that still cleans up.
@@ -66,25 +64,6 @@ async fn a_branch_secretary_imports_a_roster_records_a_meeting_and_sees_the_cale
 struct Passwords {
     admin: String,
     gongwei: String,
-}
-
-/// The one-time password on the first line of the server's output that contains both
-/// `一次性密码：` and `marker`; it ends at `（` when a remark follows.
-fn one_time_password(server: &Server, marker: &str) -> String {
-    const MARK: &str = "一次性密码：";
-    // The server prints it before it starts answering, but allow for a slow flush.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let out = server.output();
-        if let Some(line) = out.lines().find(|l| l.contains(MARK) && l.contains(marker)) {
-            let rest = line.split(MARK).nth(1).unwrap_or_default();
-            let pw = rest.split('（').next().unwrap_or_default().trim();
-            assert!(!pw.is_empty(), "the one-time password line is empty: {line:?}");
-            return pw.to_string();
-        }
-        assert!(Instant::now() < deadline, "the server printed no line with {MARK} and {marker}; output:\n{out}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 async fn scenario(c: &Client, base: &str, pw: &Passwords, files: &Spreadsheets) -> Result<()> {

@@ -523,3 +523,29 @@ where
         Err(join) => panic!("{name} browser scenario did not finish: {join}"),
     }
 }
+
+/// The desktop and phone viewports every browser suite uses.
+#[allow(dead_code)] // cli.rs drives no browser.
+pub const DESKTOP: (u32, u32) = (1280, 900);
+#[allow(dead_code)]
+pub const PHONE: (u32, u32) = (390, 844);
+
+/// The one-time password on the first line of the server's output that contains both
+/// `一次性密码：` and `marker` (`账号 admin`, `gongwei，一次性密码：`); it ends at `（` when a
+/// remark follows. The server prints it before it starts answering; a slow flush is allowed.
+#[allow(dead_code)] // browser.rs and browser_media.rs need no password.
+pub fn one_time_password(server: &Server, marker: &str) -> String {
+    const MARK: &str = "一次性密码：";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = server.output();
+        if let Some(line) = out.lines().find(|l| l.contains(MARK) && l.contains(marker)) {
+            let rest = line.split(MARK).nth(1).unwrap_or_default();
+            let pw = rest.split('（').next().unwrap_or_default().trim();
+            assert!(!pw.is_empty(), "the one-time password line is empty: {line:?}");
+            return pw.to_string();
+        }
+        assert!(Instant::now() < deadline, "the server printed no line with {MARK} and {marker}; output:\n{out}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -184,8 +184,7 @@ fn build_scheme(form: &CreateForm, subjects: Vec<SubjectId>) -> Result<Scheme, S
     if form.name.trim().is_empty() {
         return Err("请填写方案名称".into());
     }
-    let kind =
-        SubjectKind::from_code(&form.kind).filter(|k| *k != SubjectKind::LeadingCadre).ok_or("请选择考核对象类型")?;
+    let kind = SubjectKind::from_code(&form.kind).ok_or("请选择考核对象类型")?;
     let indicators = weighted_lines(&form.indicators, "考核指标")?
         .into_iter()
         .enumerate()

@@ -58,13 +58,33 @@ pub(super) async fn scope_subjects(
             .filter(|m| MEMBER_STATUSES.contains(&m.status.as_str()))
             .map(|m| (m.id, m.name))
             .collect(),
-        _ => all_orgs
+        SubjectKind::LeadingCadre => leading_cadres(st, all_orgs, &tree).await?,
+        SubjectKind::Branch => all_orgs
             .iter()
             .filter(|o| tree.contains(&o.id))
             .filter(|o| OrgKind::from_code(&o.kind).is_some_and(|k| k.is_branch()))
             .map(|o| (o.id, o.name.clone()))
             .collect(),
     })
+}
+
+/// 领导干部 in a subtree: the members of every organisation's 班子 (书记, 副书记, 委员 as
+/// recorded under 组织管理), once each, named with their posts so raters know who is meant.
+async fn leading_cadres(
+    st: &AppState,
+    all_orgs: &[orgs::Org],
+    tree: &[i64],
+) -> Result<Vec<(SubjectId, String)>, AppError> {
+    let mut posts: BTreeMap<SubjectId, (String, Vec<String>)> = BTreeMap::new();
+    for o in all_orgs.iter().filter(|o| tree.contains(&o.id)) {
+        for (member, name, post) in orgs::committee(&st.db, o.id).await? {
+            posts.entry(member).or_insert_with(|| (name, Vec::new())).1.push(format!("{}{post}", o.name));
+        }
+    }
+    let mut out: Vec<(SubjectId, String)> =
+        posts.into_iter().map(|(id, (name, p))| (id, format!("{name}（{}）", p.join("、")))).collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
 }
 
 /// Names of a scheme's subjects (and any others in scope), for pages and exports.
@@ -78,8 +98,8 @@ pub(super) async fn subject_names(
     for s in &row.scheme.subjects {
         if !names.contains_key(s) {
             let name = match row.scheme.subject_kind {
-                SubjectKind::Member => members::get(&st.db, *s).await.map(|m| m.name).ok(),
-                _ => all.iter().find(|o| o.id == *s).map(|o| o.name.clone()),
+                SubjectKind::Member | SubjectKind::LeadingCadre => members::get(&st.db, *s).await.map(|m| m.name).ok(),
+                SubjectKind::Branch => all.iter().find(|o| o.id == *s).map(|o| o.name.clone()),
             };
             names.insert(*s, name.unwrap_or_else(|| format!("#{s}")));
         }

@@ -469,8 +469,9 @@ pub async fn act(
     Ok(Redirect::to(&format!("/platform/kaohe/{id}")).into_response())
 }
 
-/// The subjects an account rates in "本组织" mode: its own branch (branch schemes), or
-/// the other members of its branch (member schemes).
+/// The subjects an account rates in "本组织" mode: its own branch (branch schemes), the
+/// other members of its branch (member schemes), or its own organisation's 班子 but itself
+/// (leading-cadre schemes).
 async fn own_subjects(st: &AppState, row: &kaohe::SchemeRow, user: i64) -> Result<Vec<SubjectId>, AppError> {
     let (org, member) = dangjian_store::users::platform_binding(&st.db, user).await?;
     let member = match member {
@@ -489,6 +490,15 @@ async fn own_subjects(st: &AppState, row: &kaohe::SchemeRow, user: i64) -> Resul
                 .collect(),
             None => vec![],
         },
-        _ => home.filter(|o| s.subjects.contains(o)).into_iter().collect(),
+        SubjectKind::LeadingCadre => match home {
+            Some(o) => dangjian_store::orgs::committee(&st.db, o)
+                .await?
+                .into_iter()
+                .map(|(id, _, _)| id)
+                .filter(|id| s.subjects.contains(id) && member.as_ref().is_none_or(|me| me.id != *id))
+                .collect(),
+            None => vec![],
+        },
+        SubjectKind::Branch => home.filter(|o| s.subjects.contains(o)).into_iter().collect(),
     })
 }

@@ -124,23 +124,7 @@ pub async fn generate_checks(
         if f.removal.is_some() {
             return Err(config_error("the demo's spot check should confirm the grade"));
         }
-        let lines = sheet
-            .iter()
-            .map(|e| {
-                let (kind, value) = match &e.input {
-                    ItemInput::Veto(v) => ("veto", v.to_string()),
-                    ItemInput::Measured(v) => ("measured", v.to_string()),
-                    ItemInput::Manual(v) => ("manual", v.to_string()),
-                };
-                grading::EntryRow {
-                    item: e.item.clone(),
-                    input_kind: kind.into(),
-                    value,
-                    evidence: e.evidence.join("\n"),
-                    note: e.note.clone(),
-                }
-            })
-            .collect();
+        let lines = sheet.iter().map(grading::EntryRow::from_entry).collect();
         let u = grading::FlowUpdate {
             stage: next.stage.code().into(),
             reviewed_total: next.reviewed_total.map(|t| format!("{t:.2}")),

@@ -132,23 +132,7 @@ pub async fn generate_evaluation(db: &Db, opts: &EvalOptions) -> Result<EvalSumm
         .await?;
         let held = vec![HeldGrade { on: day(last, Month::January, 20), grade: earlier, four_strong }];
         let total = format!("{:.2}", score.total);
-        let rows: Vec<grading::EntryRow> = sheet
-            .iter()
-            .map(|e| {
-                let (kind, value) = match &e.input {
-                    ItemInput::Veto(v) => ("veto", v.to_string()),
-                    ItemInput::Measured(v) => ("measured", v.to_string()),
-                    ItemInput::Manual(v) => ("manual", v.to_string()),
-                };
-                grading::EntryRow {
-                    item: e.item.clone(),
-                    input_kind: kind.into(),
-                    value,
-                    evidence: e.evidence.join("\n"),
-                    note: e.note.clone(),
-                }
-            })
-            .collect();
+        let rows: Vec<grading::EntryRow> = sheet.iter().map(grading::EntryRow::from_entry).collect();
         let a = grading::open_assessment(db, b.id, last, CheckKind::Annual.code(), standard_id, now).await?;
         let notice_from = day(last, Month::December, 10);
         let notice_to = notice_from + Duration::days(4);

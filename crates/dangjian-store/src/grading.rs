@@ -7,7 +7,7 @@
 use dangjian_domain::eval::{
     grading::{CheckKind, Grade, GradeBands, HeldGrade, exit_check},
     round_score,
-    standard::SheetScore,
+    standard::{ItemInput, SheetEntry, SheetScore},
 };
 use serde::Serialize;
 use time::{Date, macros::format_description};
@@ -143,6 +143,40 @@ pub struct EntryRow {
     pub value: String,
     pub evidence: String,
     pub note: String,
+}
+
+impl EntryRow {
+    /// A domain sheet line as it is stored (evidence one item per line).
+    pub fn from_entry(e: &SheetEntry) -> EntryRow {
+        let (kind, value) = match &e.input {
+            ItemInput::Veto(v) => ("veto", v.to_string()),
+            ItemInput::Measured(v) => ("measured", v.to_string()),
+            ItemInput::Manual(v) => ("manual", v.to_string()),
+        };
+        EntryRow {
+            item: e.item.clone(),
+            input_kind: kind.into(),
+            value,
+            evidence: e.evidence.join("\n"),
+            note: e.note.clone(),
+        }
+    }
+
+    /// The stored line as the domain's (the inverse of [`EntryRow::from_entry`]); `None`
+    /// when the value no longer parses.
+    pub fn to_entry(&self) -> Option<SheetEntry> {
+        let input = match self.input_kind.as_str() {
+            "veto" => ItemInput::Veto(self.value == "true"),
+            "measured" => ItemInput::Measured(self.value.parse().ok()?),
+            _ => ItemInput::Manual(self.value.parse().ok()?),
+        };
+        Some(SheetEntry {
+            item: self.item.clone(),
+            input,
+            evidence: self.evidence.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            note: self.note.clone(),
+        })
+    }
 }
 
 /// The sheet of one level (`self`, `preliminary`, `reviewed`), in item order of entry.

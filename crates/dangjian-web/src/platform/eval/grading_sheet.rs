@@ -50,42 +50,12 @@ pub(super) fn update_of(f: &AssessmentFlow) -> store::FlowUpdate {
 
 /// Stored sheet lines as the domain's sheet; a line that no longer parses is left out.
 pub(super) fn to_sheet(rows: &[store::EntryRow]) -> Vec<SheetEntry> {
-    rows.iter()
-        .filter_map(|r| {
-            let input = match r.input_kind.as_str() {
-                "veto" => ItemInput::Veto(r.value == "true"),
-                "measured" => ItemInput::Measured(Decimal::from_str(&r.value).ok()?),
-                _ => ItemInput::Manual(Decimal::from_str(&r.value).ok()?),
-            };
-            Some(SheetEntry {
-                item: r.item.clone(),
-                input,
-                evidence: r.evidence.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
-                note: r.note.clone(),
-            })
-        })
-        .collect()
+    rows.iter().filter_map(store::EntryRow::to_entry).collect()
 }
 
 /// A sheet as stored lines (the inverse of [`to_sheet`]).
 pub(super) fn to_rows(sheet: &[SheetEntry]) -> Vec<store::EntryRow> {
-    sheet
-        .iter()
-        .map(|e| {
-            let (kind, value) = match &e.input {
-                ItemInput::Veto(v) => ("veto", v.to_string()),
-                ItemInput::Measured(v) => ("measured", v.to_string()),
-                ItemInput::Manual(v) => ("manual", v.to_string()),
-            };
-            store::EntryRow {
-                item: e.item.clone(),
-                input_kind: kind.into(),
-                value,
-                evidence: e.evidence.join("\n"),
-                note: e.note.clone(),
-            }
-        })
-        .collect()
+    sheet.iter().map(store::EntryRow::from_entry).collect()
 }
 
 /// Reads a sheet from the form (`v.CODE`, `e.CODE`, `n.CODE`); automatic items take the

@@ -12,7 +12,7 @@ use axum::{
 };
 use dangjian_domain::{
     clock,
-    eval::points::{self as domain, PointEvent},
+    eval::points::PointEvent,
     roles::Role,
     volunteer::{parse_hours, validate_activity},
 };
@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use super::{
     eval::{
         field, iso, parse_date,
-        sync::{entries, record_event},
+        sync::{append_reversal, record_event},
         today,
     },
     scope::Scope,
@@ -279,7 +279,6 @@ pub async fn act(
     if !changes.is_empty() && reason.trim().is_empty() {
         return render_activity(&st, &me, id, vec!["更正时长须填写理由".into()]).await;
     }
-    let now = clock::now_micros();
     for (member, old, new, revision) in &changes {
         let new_revision =
             volunteer::set_hours(&st.db, id, *member, &new.to_string(), *revision).await.map_err(|e| match e {
@@ -289,19 +288,7 @@ pub async fn act(
         if let Some(line) = pstore::entry_by_key(&st.db, &volunteer::event_key(id, *member, *revision)).await? {
             let note = format!("志愿服务时长更正 {old} → {new} 小时：{reason}");
             let year = parse_date(&line.on_date).map(|d| d.year()).unwrap_or_else(|| today().year());
-            let r = pstore::append_with(&st.db, *member, year, Some(me.user.id), now, |rows| {
-                let n = domain::reverse(&entries(rows), line.id, &note).map_err(|e| e.to_string())?;
-                Ok::<_, String>(Some(pstore::NewLine {
-                    member_id: n.member,
-                    on_date: iso(n.on),
-                    action: n.action,
-                    points: format!("{:.2}", n.points),
-                    reverses: n.reverses,
-                    reason: n.reason,
-                    event_key: None,
-                }))
-            })
-            .await;
+            let r = append_reversal(&st, *member, year, line.id, &note, Some(me.user.id)).await;
             match r {
                 Ok(_) | Err(StoreError::Conflict(_)) => {}
                 Err(e) => return Err(e.into()),

@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use super::{
     super::{meetings::branch_in_scope, scope::Scope},
     catalogue, field, index_config, iso, parse_date,
-    sync::{entries, record_event, sync_branch_points},
+    sync::{append_reversal, entries, record_event, sync_branch_points},
     today, year_or_now,
 };
 use crate::{
@@ -575,20 +575,7 @@ pub async fn branch_act(
             let Some(entry) = entry.filter(|e| roster.contains(&e.member_id)) else { return Err(AppError::NotFound) };
             let reason: String = field(&pairs, "reason").chars().take(300).collect();
             let entry_year = parse_date(&entry.on_date).map(|d| d.year()).unwrap_or(year);
-            let r = pstore::append_with(&st.db, entry.member_id, entry_year, Some(me.user.id), now, |rows| {
-                let ledger = entries(rows);
-                let n = domain::reverse(&ledger, entry.id, &reason).map_err(|e| e.to_string())?;
-                Ok::<_, String>(Some(pstore::NewLine {
-                    member_id: n.member,
-                    on_date: iso(n.on),
-                    action: n.action,
-                    points: format!("{:.2}", n.points),
-                    reverses: n.reverses,
-                    reason: n.reason,
-                    event_key: None,
-                }))
-            })
-            .await;
+            let r = append_reversal(&st, entry.member_id, entry_year, entry.id, &reason, Some(me.user.id)).await;
             match r {
                 Ok(Ok(_)) => {}
                 Ok(Err(msg)) => return fail(msg).await,

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use dangjian_domain::{
     clock,
-    eval::points::{LedgerEntry, PointEvent, grant},
+    eval::points::{LedgerEntry, PointEvent, grant, reverse},
     month::YearMonth,
 };
 use dangjian_store::{dues, meetings, members, points as pstore, quizzes};
@@ -64,6 +64,32 @@ pub async fn record_event(
     })
     .await?;
     Ok(written)
+}
+
+/// Appends the reversing line of ledger entry `entry` (of `member`, dated in `year`) with
+/// `reason`, the domain checking inside the write that it exists and was not reversed yet.
+/// `Ok(Err(message))` is that refusal; a `Conflict` is a reversal written meanwhile.
+pub async fn append_reversal(
+    st: &AppState,
+    member: i64,
+    year: i32,
+    entry: i64,
+    reason: &str,
+    by: Option<i64>,
+) -> dangjian_store::Result<Result<Option<i64>, String>> {
+    pstore::append_with(&st.db, member, year, by, clock::now_micros(), |rows| {
+        let n = reverse(&entries(rows), entry, reason).map_err(|e| e.to_string())?;
+        Ok::<_, String>(Some(pstore::NewLine {
+            member_id: n.member,
+            on_date: iso(n.on),
+            action: n.action,
+            points: format!("{:.2}", n.points),
+            reverses: n.reverses,
+            reason: n.reason,
+            event_key: None,
+        }))
+    })
+    .await
 }
 
 /// An automatic event: (date, member, action, key, note, quantity).

@@ -7,8 +7,8 @@
 //! no time, no sequence number — and every read orders ballots by that random key. The
 //! only trace of a vote is the `voted` flag on the assignment (or `used` on the token),
 //! set in the same transaction that inserts the ballot, so turnout is exact and nothing
-//! joins a ballot back to the person who cast it (on PostgreSQL the vote also rewrites its
-//! group's flags and ballots, so no transaction id pairs them: `restamp_group`). Tokens are stored as SHA-256 hashes: the
+//! joins a ballot back to the person who cast it (on PostgreSQL the vote also rewrites a random crowd of its
+//! group's cast flags and ballots, so no transaction id pairs them: `restamp_group`). Tokens are stored as SHA-256 hashes: the
 //! link is shown once, when it is made, and the database alone cannot vote.
 
 use std::collections::BTreeMap;
@@ -370,40 +370,45 @@ pub fn decode_marks(s: &str) -> Option<Vec<BallotLine>> {
         .collect()
 }
 
-/// PostgreSQL only: rewrites, inside the vote's transaction, every flag row and every ballot
-/// of the voter's group, so that all of them carry this transaction's id (`xmin`) and the
-/// ballots lie in key order on disk. Without it the voter's `voted` (or `used`) row and the
-/// new ballot would be the only two rows sharing an `xmin`, and a plain `SELECT xmin` by
-/// anyone who can read both tables would pair a rater with their marks. The cost is one
-/// rewrite of the group per vote (a group holds hundreds to a few thousand raters). SQLite
-/// has no such column, and its ballot table is `WITHOUT ROWID`.
+/// How many cast flags and ballots of the group each vote rewrites on PostgreSQL: the
+/// crowd a vote hides in (its anonymity set), at a cost that does not grow with the group.
+const MIX: i64 = 64;
+
+/// PostgreSQL only: rewrites, inside the vote's transaction, up to [`MIX`] randomly chosen
+/// *cast* flags and ballots of the voter's group besides the voter's own, so that they all
+/// carry this transaction's id (`xmin`). Without it the voter's `voted` (or `used`) row and
+/// the new ballot would be the only two rows sharing an `xmin`, and a plain `SELECT xmin`
+/// by anyone who can read both tables would pair a rater with their marks; with it, a
+/// ballot stands among up to 64 ballots written by the same transaction and a flag among up
+/// to 64 flags (all of a group up to that size). Only flags already set are chosen, since an
+/// unset flag is plainly not the voter. The first version rewrote the whole group on every
+/// vote; on PostgreSQL that left a dead row per ballot per vote, and 2,000 votes took 445 s,
+/// the last ones 614 ms each (`examples/kaohe_cast_bench.rs`, BENCHMARKS.md). SQLite has no
+/// such column, and its ballot table is `WITHOUT ROWID`.
 macro_rules! restamp_group {
     ($conn:ident, $scheme:expr, $group:expr, $voter:expr) => {{
         let flags = match $voter {
-            Voter::Account(_) => "UPDATE kaohe_raters SET voted = voted WHERE scheme_id = $1 AND group_code = $2",
-            Voter::Token(_) => "UPDATE kaohe_tokens SET used = used WHERE scheme_id = $1 AND group_code = $2",
+            Voter::Account(_) => {
+                "UPDATE kaohe_raters SET voted = voted WHERE scheme_id = $1 AND user_id IN \
+                 (SELECT user_id FROM kaohe_raters WHERE scheme_id = $1 AND group_code = $2 AND voted \
+                 ORDER BY random() LIMIT $3)"
+            }
+            Voter::Token(_) => {
+                "UPDATE kaohe_tokens SET used = used WHERE token_hash IN \
+                 (SELECT token_hash FROM kaohe_tokens WHERE scheme_id = $1 AND group_code = $2 AND used \
+                 ORDER BY random() LIMIT $3)"
+            }
         };
-        sqlx::query(flags).bind($scheme).bind($group).execute(&mut *$conn).await?;
-        let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
-            "SELECT id, familiarity, marks FROM kaohe_ballots WHERE scheme_id = $1 AND group_code = $2 ORDER BY id",
+        sqlx::query(flags).bind($scheme).bind($group).bind(MIX).execute(&mut *$conn).await?;
+        sqlx::query(
+            "UPDATE kaohe_ballots SET marks = marks WHERE id IN \
+             (SELECT id FROM kaohe_ballots WHERE scheme_id = $1 AND group_code = $2 ORDER BY random() LIMIT $3)",
         )
         .bind($scheme)
         .bind($group)
-        .fetch_all(&mut *$conn)
+        .bind(MIX)
+        .execute(&mut *$conn)
         .await?;
-        sqlx::query("DELETE FROM kaohe_ballots WHERE scheme_id = $1 AND group_code = $2")
-            .bind($scheme)
-            .bind($group)
-            .execute(&mut *$conn)
-            .await?;
-        for chunk in rows.chunks(1000) {
-            let mut qb =
-                sqlx::QueryBuilder::new("INSERT INTO kaohe_ballots (id, scheme_id, group_code, familiarity, marks) ");
-            qb.push_values(chunk, |mut b, (id, familiarity, marks)| {
-                b.push_bind(id).push_bind($scheme).push_bind($group).push_bind(familiarity).push_bind(marks);
-            });
-            qb.build().execute(&mut *$conn).await?;
-        }
     }};
 }
 

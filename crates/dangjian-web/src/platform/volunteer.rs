@@ -280,11 +280,8 @@ pub async fn act(
         return render_activity(&st, &me, id, vec!["更正时长须填写理由".into()]).await;
     }
     for (member, old, new, revision) in &changes {
-        let new_revision =
-            volunteer::set_hours(&st.db, id, *member, &new.to_string(), *revision).await.map_err(|e| match e {
-                StoreError::Conflict(m) => AppError::Conflict(m),
-                other => other.into(),
-            })?;
+        // A revision changed meanwhile is a `Conflict`, shown with its message by `AppError`.
+        let new_revision = volunteer::set_hours(&st.db, id, *member, &new.to_string(), *revision).await?;
         if let Some(line) = pstore::entry_by_key(&st.db, &volunteer::event_key(id, *member, *revision)).await? {
             let note = format!("志愿服务时长更正 {old} → {new} 小时：{reason}");
             let year = parse_date(&line.on_date).map(|d| d.year()).unwrap_or_else(|| today().year());

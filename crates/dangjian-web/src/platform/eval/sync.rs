@@ -128,6 +128,7 @@ fn dues_event(member: i64, month: &str, paid_on: &str) -> Option<AutoEvent> {
 /// one after the other) and never counts one twice.
 async fn quiz_events(st: &AppState, ids: &[i64], year: i32) -> Result<Vec<AutoEvent>, AppError> {
     let mut events = Vec::new();
+    let mut titles: std::collections::BTreeMap<i64, String> = std::collections::BTreeMap::new();
     for member in ids {
         for quiz in quizzes::attempted_by(&st.db, *member).await? {
             let Some(a) = quizzes::attempt(&st.db, quiz, *member).await? else { continue };
@@ -136,7 +137,11 @@ async fn quiz_events(st: &AppState, ids: &[i64], year: i32) -> Result<Vec<AutoEv
                 continue;
             }
             let share = (Decimal::from(a.score) / Decimal::from(a.max_score)).round_dp(4);
-            let title = quizzes::get(&st.db, quiz).await?.title;
+            // One read per quiz, not per member who took it.
+            let title = match titles.get(&quiz) {
+                Some(t) => t.clone(),
+                None => titles.entry(quiz).or_insert(quizzes::get(&st.db, quiz).await?.title).clone(),
+            };
             events.push((on, *member, "quiz", format!("quiz:{quiz}:{member}"), title, share));
         }
     }
